@@ -1,0 +1,214 @@
+/**
+ * Declares the commands and flags (design.md, "Commands"). Nothing runs here: each handler hands a
+ * typed options object to `run`, which main.ts provides, so that `--help` loads no command code.
+ */
+import type { Argv } from 'yargs';
+
+export type CommandName = 'import' | 'plan' | 'retry' | 'emulator' | 'demo';
+
+export interface GlobalArguments {
+  apiKey?: string;
+  baseUrl?: string;
+  logLevel: string;
+  json: boolean;
+}
+
+export interface SendArguments {
+  out?: string;
+  state: string;
+  rate: number;
+  concurrency: number;
+  maxRetries: number;
+  maxErrors?: number;
+  timeout: number;
+  update: boolean;
+}
+
+export interface ImportArguments extends GlobalArguments, SendArguments {
+  csv: string;
+  mapping: string;
+  limit?: number;
+  delimiter?: string;
+  encoding?: string;
+}
+
+export interface RetryArguments extends GlobalArguments, SendArguments {
+  results: string;
+  mapping?: string;
+  csv?: string;
+}
+
+export interface EmulatorArguments extends GlobalArguments {
+  port: number;
+  host: string;
+  rate: number;
+  latency?: string;
+  faults?: number;
+  indexLag: number;
+}
+
+export interface DemoArguments extends GlobalArguments {
+  out?: string;
+  rate: number;
+}
+
+export type ParsedCommand =
+  | { command: 'import' | 'plan'; args: ImportArguments }
+  | { command: 'retry'; args: RetryArguments }
+  | { command: 'emulator'; args: EmulatorArguments }
+  | { command: 'demo'; args: DemoArguments };
+
+const SENDING = 'Sending:';
+const REPORT = 'Report and state:';
+const READING = 'Reading the CSV:';
+
+function sendOptions<T>(yargs: Argv<T>): Argv<T & SendArguments> {
+  return yargs
+    .option('out', {
+      alias: 'o',
+      type: 'string',
+      group: REPORT,
+      describe: 'Folder for results.csv, failed.csv and summary.json [default: ./lightfield-import-report/<time>-<command>]',
+    })
+    .option('state', {
+      type: 'string',
+      group: REPORT,
+      default: '.lightfield-import/state.db',
+      describe: 'Run ledger (SQLite) that makes reruns resume and never create a row twice',
+    })
+    .option('rate', {
+      type: 'number',
+      group: SENDING,
+      default: 25,
+      describe: "Max write requests per second; the server's rate-limit headers can only lower it",
+    })
+    .option('concurrency', {
+      type: 'number',
+      group: SENDING,
+      default: 32,
+      describe: 'Max requests in flight (the importer uses as many as the latency needs, up to this)',
+    })
+    .option('max-retries', {
+      type: 'number',
+      group: SENDING,
+      default: 5,
+      describe: 'Retries of one request on 429, 5xx, timeouts and connection errors (same Idempotency-Key)',
+    })
+    .option('max-errors', {
+      type: 'number',
+      group: SENDING,
+      describe: 'Stop (exit 3) after this many failed or invalid rows; rerun the same command to resume',
+    })
+    .option('timeout', {
+      type: 'number',
+      group: SENDING,
+      default: 30,
+      describe: 'Seconds to wait for one answer before retrying with the same key',
+    })
+    .option('update', {
+      type: 'boolean',
+      group: SENDING,
+      default: true,
+      describe: 'Update records whose row changed since they were imported (--no-update: only create)',
+    }) as unknown as Argv<T & SendArguments>;
+}
+
+function readOptions<T>(yargs: Argv<T>): Argv<T & { limit?: number; delimiter?: string; encoding?: string }> {
+  return yargs
+    .option('limit', { type: 'number', group: READING, describe: 'Only the first n data rows' })
+    .option('delimiter', {
+      type: 'string',
+      group: READING,
+      describe: "Field delimiter [default: detected among , ; tab |] (write 'tab' for a tab)",
+    })
+    .option('encoding', {
+      type: 'string',
+      group: READING,
+      choices: ['utf8', 'latin1', 'windows-1252', 'utf16le'],
+      describe: 'Text encoding [default: utf8; a BOM wins]',
+    });
+}
+
+/** Registers the five commands; `run` receives the parsed, typed command. */
+export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Promise<void>): Argv {
+  return yargs
+    .scriptName('lightfield-import')
+    .usage('$0 <command> [options]\n\nBulk-import CSV files into Lightfield CRM as opportunities.')
+    .option('api-key', {
+      type: 'string',
+      describe: 'Lightfield API key [default: env LIGHTFIELD_API_KEY]',
+    })
+    .option('base-url', {
+      type: 'string',
+      describe: 'API base URL [default: env LIGHTFIELD_BASE_URL, else https://api.lightfield.app]',
+    })
+    .option('log-level', {
+      type: 'string',
+      default: 'info',
+      choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'],
+      describe: 'Log verbosity (logs go to stderr)',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the run summary as JSON on stdout' })
+    .command(
+      'import <csv>',
+      'Create (or update) one opportunity per CSV row',
+      (command) =>
+        sendOptions(readOptions(command))
+          .positional('csv', { type: 'string', demandOption: true, describe: 'The CSV file' })
+          .option('mapping', { alias: 'm', type: 'string', demandOption: true, describe: 'Mapping file (JSON)' })
+          .example('$0 import deals.csv -m mappings/hubspot-deals.json', 'Import a HubSpot export')
+          .example('$0 import deals.csv -m map.json --max-errors 50 --json', 'Unattended, machine-readable'),
+      (argv) => run({ command: 'import', args: argv as unknown as ImportArguments }),
+    )
+    .command(
+      'plan <csv>',
+      'Dry run: read, map, validate and resolve every row and say what import would do; writes nothing',
+      (command) =>
+        sendOptions(readOptions(command))
+          .positional('csv', { type: 'string', demandOption: true, describe: 'The CSV file' })
+          .option('mapping', { alias: 'm', type: 'string', demandOption: true, describe: 'Mapping file (JSON)' }),
+      (argv) => run({ command: 'plan', args: argv as unknown as ImportArguments }),
+    )
+    .command(
+      'retry <results>',
+      'Run again only the rows that failed, were invalid or were not attempted in an earlier run',
+      (command) =>
+        sendOptions(command)
+          .positional('results', { type: 'string', demandOption: true, describe: "An earlier run's results.csv" })
+          .option('mapping', { alias: 'm', type: 'string', describe: 'Mapping file [default: the one of the earlier run]' })
+          .option('csv', { type: 'string', describe: 'Source CSV [default: the one of the earlier run]' }),
+      (argv) => run({ command: 'retry', args: argv as unknown as RetryArguments }),
+    )
+    .command(
+      'emulator',
+      'Run the local Lightfield API emulator on loopback (for trying a mapping, tests, benchmarks)',
+      (command) =>
+        command
+          .option('port', { type: 'number', default: 4010, describe: 'Port to listen on (0: any free port)' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+          .option('rate', { type: 'number', default: 25, describe: 'Write requests per second it allows' })
+          .option('latency', { type: 'string', describe: "Added latency in ms: '200' or '80-250'" })
+          .option('faults', { type: 'number', describe: 'Share of write requests that fail (0–1): 5xx, drops, commit-then-5xx' })
+          .option('index-lag', { type: 'number', default: 0, describe: 'Ms before a write shows up in list endpoints' }),
+      (argv) => run({ command: 'emulator', args: argv as unknown as EmulatorArguments }),
+    )
+    .command(
+      'demo',
+      'Start the emulator in-process and import the bundled sample with the bundled mapping',
+      (command) =>
+        command
+          .option('out', { alias: 'o', type: 'string', describe: 'Report folder [default: a new temporary folder]' })
+          .option('rate', { type: 'number', default: 25, describe: 'Emulated write limit per second' }),
+      (argv) => run({ command: 'demo', args: argv as unknown as DemoArguments }),
+    )
+    .demandCommand(1, 'Name a command: import, plan, retry, emulator or demo.')
+    .strict()
+    .epilogue(
+      'Exit codes: 0 every row landed (or plan: no invalid row); 1 some rows failed or were invalid; ' +
+        '2 usage, file, mapping or authentication error, nothing written; 3 stopped (--max-errors, Ctrl-C), rerun to resume.',
+    )
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(110, yargs.terminalWidth()));
+}

@@ -1,0 +1,80 @@
+/**
+ * The one entry point of the binary: parses argv, runs the command, maps errors to exit codes
+ * (design.md, "Exit codes") and is the only place that calls `process.exit`.
+ */
+import yargs from 'yargs';
+import { declareCommands, type ParsedCommand } from './commands.js';
+import { ImportError } from '../errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_ROWS_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_STOPPED = 3;
+/** A second Ctrl-C: out at once, requests in flight abandoned (the ledger still makes the rerun exactly once). */
+export const EXIT_INTERRUPTED = 130;
+/** A bug: an error the importer did not expect. Reruns stay exactly once thanks to the ledger. */
+export const EXIT_INTERNAL = 70;
+
+export async function main(argv: string[]): Promise<void> {
+  const exitCode = await runCli(argv);
+  // Let stdout/stderr drain before leaving (a pipe may be slower than we are).
+  process.exitCode = exitCode;
+  setImmediate(() => process.exit(exitCode));
+}
+
+/** Runs one command line and returns its exit code; never exits the process itself. */
+export async function runCli(argv: string[]): Promise<number> {
+  let parsed: ParsedCommand | undefined;
+  let usageError: string | undefined;
+  const parser = declareCommands(yargs(argv), async (command) => {
+    parsed = command;
+  })
+    .exitProcess(false)
+    .fail((message, error) => {
+      usageError = message ?? error?.message ?? 'invalid usage';
+    });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    usageError ??= (error as Error).message;
+  }
+  if (usageError !== undefined) {
+    process.stderr.write(`lightfield-import: ${usageError}\nRun 'lightfield-import --help' for the commands and options.\n`);
+    return EXIT_USAGE;
+  }
+  if (!parsed) return EXIT_OK; // --help or --version was printed
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write(`\n${signal}: finishing the requests in flight, then stopping (again to quit at once)\n`);
+      controller.abort(new Error(signal));
+    } else {
+      process.stderr.write(`\n${signal} again: quitting now; rerun the same command to resume\n`);
+      process.exit(EXIT_INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { runCommand } = await import('./run-command.js');
+    return await runCommand(parsed, controller.signal);
+  } catch (error) {
+    return reportFatal(error);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function reportFatal(error: unknown): number {
+  if (error instanceof ImportError) {
+    process.stderr.write(`lightfield-import: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`lightfield-import: unexpected error (please report it): ${message}\n`);
+  return EXIT_INTERNAL;
+}

@@ -1,0 +1,67 @@
+/**
+ * Turns a parsed command line into a library call and prints its result. Loaded only after argv is
+ * parsed, so `--help` stays fast.
+ */
+import { createLogger, type LogLevel } from '../log/logger.js';
+import { runImport, runPlan } from '../pipeline/run.js';
+import { runRetry } from '../pipeline/retry.js';
+import type { RunOptions } from '../pipeline/options.js';
+import type { CsvEncoding } from '../reader/types.js';
+import type { GlobalArguments, ImportArguments, ParsedCommand, SendArguments } from './commands.js';
+import { printSummary } from './print-summary.js';
+import { runDemo } from './demo.js';
+import { runEmulatorCommand } from './emulator-command.js';
+
+export async function runCommand(parsed: ParsedCommand, signal: AbortSignal): Promise<number> {
+  const logger = createLogger({ level: parsed.args.logLevel as LogLevel });
+  switch (parsed.command) {
+    case 'import':
+    case 'plan': {
+      const options = { ...commonOptions(parsed.args, signal), ...readingOptions(parsed.args) };
+      const run = parsed.command === 'import' ? runImport : runPlan;
+      const summary = await run({ ...options, csvPath: parsed.args.csv, mappingPath: parsed.args.mapping, logger });
+      printSummary(summary, parsed.args.json);
+      return summary.exitCode;
+    }
+    case 'retry': {
+      const summary = await runRetry({
+        ...commonOptions(parsed.args, signal),
+        resultsPath: parsed.args.results,
+        ...(parsed.args.csv !== undefined ? { csvPath: parsed.args.csv } : {}),
+        ...(parsed.args.mapping !== undefined ? { mappingPath: parsed.args.mapping } : {}),
+        logger,
+      });
+      printSummary(summary, parsed.args.json);
+      return summary.exitCode;
+    }
+    case 'emulator':
+      return runEmulatorCommand(parsed.args, signal);
+    case 'demo':
+      return runDemo(parsed.args, logger, signal);
+  }
+}
+
+function commonOptions(args: GlobalArguments & SendArguments, signal: AbortSignal): Omit<RunOptions, 'csvPath' | 'mappingPath'> {
+  return {
+    ...(args.apiKey !== undefined ? { apiKey: args.apiKey } : {}),
+    ...(args.baseUrl !== undefined ? { baseUrl: args.baseUrl } : {}),
+    ...(args.out !== undefined ? { outDir: args.out } : {}),
+    statePath: args.state,
+    rate: args.rate,
+    concurrency: args.concurrency,
+    maxRetries: args.maxRetries,
+    ...(args.maxErrors !== undefined ? { maxErrors: args.maxErrors } : {}),
+    timeoutMs: args.timeout * 1000,
+    update: args.update,
+    signal,
+    progress: Boolean(process.stderr.isTTY),
+  };
+}
+
+function readingOptions(args: ImportArguments): Pick<RunOptions, 'limit' | 'delimiter' | 'encoding'> {
+  return {
+    ...(args.limit !== undefined ? { limit: args.limit } : {}),
+    ...(args.delimiter !== undefined ? { delimiter: args.delimiter === 'tab' ? '\t' : args.delimiter } : {}),
+    ...(args.encoding !== undefined ? { encoding: args.encoding as CsvEncoding } : {}),
+  };
+}

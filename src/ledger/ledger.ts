@@ -1,0 +1,347 @@
+/**
+ * The run ledger: one SQLite file that makes every run resumable and every rerun exactly-once.
+ *
+ * Write rules, and why:
+ * - `markInFlight` commits before it returns, so a crash between the request and its answer
+ *   leaves the row `in_flight` with its idempotency key and request body, and the next run
+ *   replays exactly that request.
+ * - `markAnswered` is batched (flushed every `flushIntervalMs` or `flushBatchSize` answers, and
+ *   on `close`): losing unflushed answers in a crash is safe, because their rows stay
+ *   `in_flight` and replaying a request with its key returns the recorded answer.
+ * - Each entry keeps the payload last *applied* in Lightfield apart from the one *pending* in
+ *   the last request, so a failed update keeps the record's ID and the payload to diff against
+ *   (see {@link LedgerEntry}).
+ *
+ * It is on the hot path of an unchanged rerun (a `get` per row), so every statement is prepared
+ * once and reads go straight to SQLite's page cache.
+ */
+import type Database from 'better-sqlite3';
+import { asStorageError, openEmpty, openReadonly, openWritable } from './open.js';
+import { prepareStatements, type EntryRow, type Statements } from './statements.js';
+import {
+  LEDGER_STATUSES,
+  type InFlightRequest,
+  type LedgerAnswer,
+  type LedgerEntry,
+  type LedgerStatus,
+  type RunRecord,
+  type RunResult,
+  type RunStart,
+} from './types.js';
+
+export interface LedgerOptions {
+  /**
+   * Open for reading only (what `plan` does): nothing is created or written, and a missing file
+   * reads as an empty ledger. Write methods throw.
+   * @default false
+   */
+  readonly?: boolean;
+  /**
+   * The clock stamped on `firstSentAt` and `lastAnswerAt`, in epoch milliseconds.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * Longest time an answer waits in memory before it is written.
+   * @default 100
+   */
+  flushIntervalMs?: number;
+  /**
+   * Number of waiting answers that triggers a write at once.
+   * @default 500
+   */
+  flushBatchSize?: number;
+}
+
+/** An API key as Lightfield issues them; never to be written into the ledger. */
+const API_KEY_PATTERN = /sk_lf_/;
+
+export class Ledger {
+  readonly path: string;
+  readonly #database: Database.Database;
+  readonly #statements: Statements;
+  readonly #readonly: boolean;
+  readonly #now: () => number;
+  readonly #flushIntervalMs: number;
+  readonly #flushBatchSize: number;
+  /** Answers not yet written, by {@link entryKey}; `get` reads them first. */
+  readonly #unflushed = new Map<string, EntryRow>();
+  #flushTimer: NodeJS.Timeout | undefined;
+  /** A failure of a timed flush, thrown by the next call instead of crashing the process from a timer. */
+  #deferredError: unknown;
+  #closed = false;
+
+  /** Opens (and, unless read-only, creates and migrates) the ledger file at `path`. */
+  static open(path: string, options: LedgerOptions = {}): Ledger {
+    const readonly = options.readonly ?? false;
+    const database = readonly ? (openReadonly(path) ?? openEmpty()) : openWritable(path);
+    return new Ledger(path, database, options);
+  }
+
+  private constructor(path: string, database: Database.Database, options: LedgerOptions) {
+    this.path = path;
+    this.#database = database;
+    this.#readonly = options.readonly ?? false;
+    this.#now = options.now ?? Date.now;
+    this.#flushIntervalMs = positiveInteger(options.flushIntervalMs ?? 100, 'flushIntervalMs');
+    this.#flushBatchSize = positiveInteger(options.flushBatchSize ?? 500, 'flushBatchSize');
+    this.#statements = prepareStatements(database);
+  }
+
+  /** The entry for (namespace, identity), or undefined. Sees answers recorded but not yet flushed. */
+  get(namespace: string, identity: string): LedgerEntry | undefined {
+    const row = this.#getRow(namespace, identity);
+    return row === undefined ? undefined : toEntry(row);
+  }
+
+  /**
+   * Durably records that a request is about to go out: committed before returning. Keeps the
+   * applied payload, `firstSentAt`, `attempts` and the last answer of an existing entry; the
+   * request's payload becomes the pending one.
+   */
+  markInFlight(request: InFlightRequest): void {
+    this.#assertWritable();
+    const record = (): void => {
+      const current = this.#getRow(request.namespace, request.identity);
+      const row: EntryRow = {
+        namespace: request.namespace,
+        identity: request.identity,
+        status: 'in_flight',
+        operation: request.operation,
+        idempotencyKey: request.idempotencyKey,
+        appliedPayloadHash: current?.appliedPayloadHash ?? null,
+        appliedPayload: current?.appliedPayload ?? null,
+        pendingPayloadHash: request.payloadHash,
+        pendingPayload: request.payload,
+        requestBody: request.requestBody,
+        opportunityId: request.opportunityId ?? current?.opportunityId ?? null,
+        httpLink: request.httpLink ?? current?.httpLink ?? null,
+        attempts: current?.attempts ?? 0,
+        firstSentAt: current?.firstSentAt ?? this.#now(),
+        lastAnswerAt: current?.lastAnswerAt ?? null,
+        lastError: current?.lastError ?? null,
+      };
+      this.#statements.upsertEntry.run(row);
+      // The row just written already contains any waiting answer for this entry.
+      this.#unflushed.delete(entryKey(request.namespace, request.identity));
+    };
+    this.#write(() => this.#database.transaction(record).immediate());
+  }
+
+  /**
+   * Records a request's answer; written with the next flush. `created`/`updated` make the
+   * pending payload (or `answer.payload`) the applied one and drop the request body; `failed`
+   * keeps the applied payload, the record's ID and link, so the next run updates against what
+   * Lightfield really holds, and keeps the request body for inspection.
+   * @throws Error when the entry was never marked in flight: there would be no key to keep.
+   */
+  markAnswered(namespace: string, identity: string, answer: LedgerAnswer): void {
+    this.#assertWritable();
+    const current = this.#getRow(namespace, identity);
+    if (current === undefined) {
+      throw new Error(`Ledger.markAnswered: (${namespace}, ${identity}) was never marked in flight.`);
+    }
+    const succeeded = answer.status !== 'failed';
+    const answered: EntryRow = {
+      ...current,
+      status: answer.status,
+      opportunityId: answer.opportunityId ?? current.opportunityId,
+      httpLink: answer.httpLink ?? current.httpLink,
+      attempts: answer.attempts,
+      lastAnswerAt: this.#now(),
+      lastError: answer.error ?? null,
+    };
+    if (succeeded) {
+      answered.appliedPayloadHash = answer.payloadHash ?? current.pendingPayloadHash;
+      answered.appliedPayload = answer.payload ?? current.pendingPayload ?? current.appliedPayload;
+      answered.pendingPayload = null;
+      answered.requestBody = null;
+    }
+    this.#unflushed.set(entryKey(namespace, identity), answered);
+    if (this.#unflushed.size >= this.#flushBatchSize) {
+      this.flush();
+    } else if (this.#flushTimer === undefined) {
+      this.#flushTimer = setTimeout(() => this.#timedFlush(), this.#flushIntervalMs);
+      // Waiting answers must not keep a finished process alive; unflushed ones stay in flight.
+      this.#flushTimer.unref();
+    }
+  }
+
+  /** Writes every waiting answer in one transaction. */
+  flush(): void {
+    this.#throwDeferredError();
+    this.#clearFlushTimer();
+    if (this.#unflushed.size === 0) {
+      return;
+    }
+    const rows = [...this.#unflushed.values()];
+    this.#write(() =>
+      this.#database.transaction(() => {
+        for (const row of rows) {
+          this.#statements.upsertEntry.run(row);
+        }
+      })(),
+    );
+    // Cleared only once written: after a failed write the answers are still waiting.
+    this.#unflushed.clear();
+  }
+
+  /** Flushes and closes the file. Calling it again does nothing. */
+  close(): void {
+    if (this.#closed) {
+      return;
+    }
+    try {
+      if (!this.#readonly) {
+        this.flush();
+      }
+    } finally {
+      this.#clearFlushTimer();
+      this.#closed = true;
+      this.#database.close();
+    }
+  }
+
+  /** Records the start of a run. Refuses settings that contain an API key. */
+  startRun(run: RunStart): void {
+    this.#assertWritable();
+    refuseApiKey(run.settings, 'settings');
+    this.#write(() =>
+      this.#statements.insertRun.run({
+        runId: run.runId,
+        command: run.command,
+        csvPath: run.csvPath,
+        mappingPath: run.mappingPath,
+        namespace: run.namespace,
+        settings: run.settings,
+        startedAt: run.startedAt,
+      }),
+    );
+  }
+
+  /** Records how a run ended. Refuses a summary that contains an API key. */
+  finishRun(runId: string, result: RunResult): void {
+    this.#assertWritable();
+    refuseApiKey(result.summary, 'summary');
+    const { changes } = this.#write(() =>
+      this.#statements.finishRun.run({
+        runId,
+        finishedAt: result.finishedAt,
+        exitCode: result.exitCode,
+        summary: result.summary,
+      }),
+    );
+    if (changes === 0) {
+      throw new Error(`Ledger.finishRun: run ${runId} was never started.`);
+    }
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    return this.#statements.selectRun.get(runId);
+  }
+
+  /** Entries of a namespace still in flight, oldest first (for reporting what a crash left behind). */
+  inFlight(namespace: string): LedgerEntry[] {
+    this.#flushIfWritable();
+    return this.#statements.selectInFlight.all(namespace).map(toEntry);
+  }
+
+  countByStatus(namespace: string): Record<LedgerStatus, number> {
+    this.#flushIfWritable();
+    const counts = Object.fromEntries(LEDGER_STATUSES.map((status) => [status, 0])) as Record<LedgerStatus, number>;
+    for (const { status, count } of this.#statements.countByStatus.all(namespace)) {
+      counts[status] = count;
+    }
+    return counts;
+  }
+
+  #getRow(namespace: string, identity: string): EntryRow | undefined {
+    return this.#unflushed.get(entryKey(namespace, identity)) ?? this.#statements.selectEntry.get(namespace, identity);
+  }
+
+  #write<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      throw asStorageError(error, this.path);
+    }
+  }
+
+  #timedFlush(): void {
+    this.#flushTimer = undefined;
+    try {
+      this.flush();
+    } catch (error) {
+      this.#deferredError = error;
+    }
+  }
+
+  #flushIfWritable(): void {
+    if (!this.#readonly) {
+      this.flush();
+    }
+  }
+
+  #clearFlushTimer(): void {
+    if (this.#flushTimer !== undefined) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+    }
+  }
+
+  #throwDeferredError(): void {
+    if (this.#deferredError !== undefined) {
+      const error = this.#deferredError;
+      this.#deferredError = undefined;
+      throw error;
+    }
+  }
+
+  #assertWritable(): void {
+    if (this.#readonly) {
+      throw new Error(`The run ledger ${this.path} was opened read-only.`);
+    }
+    this.#throwDeferredError();
+  }
+}
+
+/** Map key of an entry; NUL cannot appear in a namespace typed in a mapping file. */
+function entryKey(namespace: string, identity: string): string {
+  return `${namespace}\u0000${identity}`;
+}
+
+function toEntry(row: EntryRow): LedgerEntry {
+  return {
+    namespace: row.namespace,
+    identity: row.identity,
+    payloadHash: row.appliedPayloadHash ?? row.pendingPayloadHash,
+    payload: row.appliedPayload ?? row.pendingPayload ?? '',
+    pendingPayloadHash: row.pendingPayloadHash,
+    pendingPayload: row.pendingPayload ?? row.appliedPayload ?? '',
+    applied: row.appliedPayloadHash !== null,
+    requestBody: row.requestBody,
+    operation: row.operation,
+    status: row.status,
+    opportunityId: row.opportunityId,
+    httpLink: row.httpLink,
+    idempotencyKey: row.idempotencyKey,
+    attempts: row.attempts,
+    firstSentAt: row.firstSentAt,
+    lastAnswerAt: row.lastAnswerAt,
+    lastError: row.lastError,
+  };
+}
+
+function refuseApiKey(json: string, what: string): void {
+  if (API_KEY_PATTERN.test(json)) {
+    // The message must not quote the value: it holds the key.
+    throw new Error(`Refusing to store run ${what} that contain an API key (sk_lf_…) in the ledger.`);
+  }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`Expected \`${name}\` to be a positive integer, got ${value}.`);
+  }
+  return value;
+}

@@ -1,0 +1,88 @@
+/**
+ * The ledger's SQL, prepared once per connection: `get` runs for every row of a rerun, so no
+ * statement is compiled on the hot path.
+ */
+import type Database from 'better-sqlite3';
+import type { LedgerStatus, RunRecord, RunResult, RunStart } from './types.js';
+
+/** One `entries` row, named as in TypeScript. */
+export interface EntryRow {
+  namespace: string;
+  identity: string;
+  status: LedgerStatus;
+  operation: 'create' | 'update';
+  idempotencyKey: string;
+  appliedPayloadHash: string | null;
+  appliedPayload: string | null;
+  pendingPayloadHash: string;
+  /** Null once the request succeeded: it is then the applied payload. */
+  pendingPayload: string | null;
+  /** Null once the request succeeded: only an in-flight or failed request may be looked at again. */
+  requestBody: string | null;
+  opportunityId: string | null;
+  httpLink: string | null;
+  attempts: number;
+  firstSentAt: number | null;
+  lastAnswerAt: number | null;
+  lastError: string | null;
+}
+
+const ENTRY_COLUMNS = `
+  namespace, identity, status, operation,
+  idempotency_key AS idempotencyKey,
+  applied_payload_hash AS appliedPayloadHash, applied_payload AS appliedPayload,
+  pending_payload_hash AS pendingPayloadHash, pending_payload AS pendingPayload,
+  request_body AS requestBody, opportunity_id AS opportunityId, http_link AS httpLink,
+  attempts, first_sent_at AS firstSentAt, last_answer_at AS lastAnswerAt, last_error AS lastError`;
+
+const UPSERT_ENTRY = `
+  INSERT INTO entries (
+    namespace, identity, status, operation, idempotency_key,
+    applied_payload_hash, applied_payload, pending_payload_hash, pending_payload,
+    request_body, opportunity_id, http_link, attempts, first_sent_at, last_answer_at, last_error
+  ) VALUES (
+    @namespace, @identity, @status, @operation, @idempotencyKey,
+    @appliedPayloadHash, @appliedPayload, @pendingPayloadHash, @pendingPayload,
+    @requestBody, @opportunityId, @httpLink, @attempts, @firstSentAt, @lastAnswerAt, @lastError
+  )
+  ON CONFLICT (namespace, identity) DO UPDATE SET
+    status = excluded.status, operation = excluded.operation, idempotency_key = excluded.idempotency_key,
+    applied_payload_hash = excluded.applied_payload_hash, applied_payload = excluded.applied_payload,
+    pending_payload_hash = excluded.pending_payload_hash, pending_payload = excluded.pending_payload,
+    request_body = excluded.request_body, opportunity_id = excluded.opportunity_id,
+    http_link = excluded.http_link, attempts = excluded.attempts, first_sent_at = excluded.first_sent_at,
+    last_answer_at = excluded.last_answer_at, last_error = excluded.last_error`;
+
+const RUN_COLUMNS = `
+  run_id AS runId, command, csv_path AS csvPath, mapping_path AS mappingPath, namespace, settings,
+  started_at AS startedAt, finished_at AS finishedAt, exit_code AS exitCode, summary`;
+
+export interface Statements {
+  selectEntry: Database.Statement<[string, string], EntryRow>;
+  upsertEntry: Database.Statement<[EntryRow], Database.RunResult>;
+  selectInFlight: Database.Statement<[string], EntryRow>;
+  countByStatus: Database.Statement<[string], { status: LedgerStatus; count: number }>;
+  insertRun: Database.Statement<[RunStart], Database.RunResult>;
+  finishRun: Database.Statement<[RunResult & { runId: string }], Database.RunResult>;
+  selectRun: Database.Statement<[string], RunRecord>;
+}
+
+export function prepareStatements(database: Database.Database): Statements {
+  return {
+    selectEntry: database.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE namespace = ? AND identity = ?`),
+    upsertEntry: database.prepare(UPSERT_ENTRY),
+    selectInFlight: database.prepare(
+      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE namespace = ? AND status = 'in_flight' ORDER BY first_sent_at, identity`,
+    ),
+    countByStatus: database.prepare(
+      'SELECT status, count(*) AS count FROM entries WHERE namespace = ? GROUP BY status',
+    ),
+    insertRun: database.prepare(`
+      INSERT INTO runs (run_id, command, csv_path, mapping_path, namespace, settings, started_at)
+      VALUES (@runId, @command, @csvPath, @mappingPath, @namespace, @settings, @startedAt)`),
+    finishRun: database.prepare(
+      'UPDATE runs SET finished_at = @finishedAt, exit_code = @exitCode, summary = @summary WHERE run_id = @runId',
+    ),
+    selectRun: database.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
+  };
+}

@@ -1,0 +1,163 @@
+/** The client's options, their defaults and their validation (done once, in the constructor). */
+import { setTimeout as delay } from 'node:timers/promises';
+
+import { ImportError } from '../errors.js';
+import type { LightfieldError } from './errors.js';
+import type { Pacer } from './pacer.js';
+import { DEFAULT_BASE_URL, type RateLimitInfo } from './types.js';
+
+export interface LightfieldClientOptions {
+  /**
+   * The API key (`sk_lf_…`), sent as `Authorization: Bearer <key>` and nowhere else.
+   * @default process.env.LIGHTFIELD_API_KEY (construction fails with an `auth` ImportError when neither is set)
+   */
+  apiKey?: string;
+  /**
+   * Where the API lives; plain `http:` is only accepted for loopback hosts (an emulator).
+   * @default process.env.LIGHTFIELD_BASE_URL ?? 'https://api.lightfield.app'
+   */
+  baseUrl?: string;
+  /** Retries after the first attempt, for retryable failures (see retry.ts). @default 5 */
+  maxRetries?: number;
+  /** Time allowed for one attempt, from sending to having read the whole answer. @default 30_000 */
+  timeoutMs?: number;
+  /** The `fetch` used for every request. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Waits between attempts; must reject promptly when `signal` aborts. @default an abortable timer */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Source of backoff jitter, a number in [0, 1). @default Math.random */
+  random?: () => number;
+  /** The rate limiter every attempt goes through. @default none: requests go out unpaced */
+  pacer?: Pacer;
+}
+
+export interface RequestOptions {
+  /** Aborts the call, including a wait between retries. The call then throws `APIUserAbortError`. */
+  signal?: AbortSignal;
+  /** Sent as `Idempotency-Key` on every attempt of the call. */
+  idempotencyKey?: string;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number;
+  /** Called before each wait between attempts: `attempt` is the attempt that just failed (1-based). */
+  onRetry?: (info: { attempt: number; delayMs: number; error: LightfieldError }) => void;
+}
+
+/** Write calls must name their idempotency key: a retried write without one could create twice. */
+export type WriteRequestOptions = RequestOptions & { idempotencyKey: string };
+
+export interface ApiResult<T> {
+  data: T;
+  status: number;
+  /** How many attempts (HTTP requests) the call took, retries included. */
+  attempts: number;
+  /** The final response's `X-RateLimit-*` headers, when all were present. */
+  rateLimit?: RateLimitInfo;
+}
+
+export type DefinitionsObjectType = 'opportunities' | 'accounts';
+export type ListObjectType = 'opportunities' | 'accounts' | 'members';
+
+export interface ListQuery {
+  /** Page size, 1–25. @default 25 (the API's default) */
+  limit?: number;
+  /** Rows to skip. @default 0 */
+  offset?: number;
+  /** Filters as `key[operator]` → value, e.g. `{ '$name[equal]': 'Acme' }`; URL-encoded for you. */
+  filters?: Record<string, string>;
+}
+
+export interface ResolvedClientOptions {
+  apiKey: string;
+  /** Without a trailing slash; paths are appended to it. */
+  baseUrl: string;
+  maxRetries: number;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random: () => number;
+  pacer: Pacer | undefined;
+}
+
+const DEFAULT_MAX_RETRIES = 5;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Applies defaults and checks every option; throws before any request is made. */
+export function resolveClientOptions(options: LightfieldClientOptions): ResolvedClientOptions {
+  return {
+    apiKey: resolveApiKey(options.apiKey ?? process.env['LIGHTFIELD_API_KEY']),
+    baseUrl: resolveBaseUrl(options.baseUrl ?? process.env['LIGHTFIELD_BASE_URL'] ?? DEFAULT_BASE_URL),
+    maxRetries: validateMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES),
+    timeoutMs: validateTimeoutMs(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    sleep: options.sleep ?? abortableSleep,
+    random: options.random ?? Math.random,
+    pacer: options.pacer,
+  };
+}
+
+export function validateMaxRetries(value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new TypeError(`Expected \`maxRetries\` to be a non-negative integer, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+export function validateTimeoutMs(value: number): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`Expected \`timeoutMs\` to be a positive number, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+export function validateIdempotencyKey(value: unknown): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`Expected \`idempotencyKey\` to be a non-empty string, got ${describeValue(value)}`);
+  }
+}
+
+/** The key's value is never part of a message, only whether it is there. */
+function resolveApiKey(value: string | undefined): string {
+  const apiKey = value?.trim() ?? '';
+  if (apiKey === '') {
+    throw new ImportError('auth', 'No Lightfield API key: pass --api-key or set LIGHTFIELD_API_KEY.', {
+      subject: 'LIGHTFIELD_API_KEY',
+    });
+  }
+  return apiKey;
+}
+
+function resolveBaseUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ImportError('usage', `Expected \`baseUrl\` to be an http(s) URL, got ${describeValue(value)}`, {
+      subject: '--base-url',
+    });
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new ImportError(
+      'insecure_base_url',
+      `Refusing to send the API key in clear text to ${url.host}: use https, or http only on a loopback address.`,
+      { subject: '--base-url' },
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  await delay(ms, undefined, signal === undefined ? undefined : { signal });
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? `\`${JSON.stringify(value)}\` (string)` : `\`${String(value)}\` (${typeof value})`;
+}

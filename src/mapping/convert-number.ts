@@ -1,0 +1,100 @@
+/**
+ * NUMBER and CURRENCY cells. Exports write amounts in many ways (`1.234,56`, `$ 1,234.50`,
+ * `1 234,5 €`, `(1,234.00)`), so the reading is told the decimal separator and then accepts only
+ * what is unambiguous under it: thousands separators in groups of three, at most two decimals
+ * (the API's limit), within the safe-integer range. Anything else is refused, never rounded.
+ */
+import type { Conversion } from './types.js';
+
+/** The API stores at most two decimal places for NUMBER and CURRENCY. */
+const MAX_DECIMALS = 2;
+
+/** Characters that group thousands whatever the decimal separator: spaces (also no-break and thin ones) and apostrophes. */
+const NEUTRAL_GROUPING = new Set([' ', '\u00a0', '\u202f', '\u2009', "'", '\u2019']);
+
+export function parseNumber(cell: string, decimal: '.' | ','): Conversion {
+  const result = readNumber(cell, decimal);
+  if (result.ok || result.code !== 'not_a_number') return result;
+  // Say so when the cell would have been a number with the other separator: the usual mistake.
+  const other = decimal === '.' ? ',' : '.';
+  if (readNumber(cell, other).ok) {
+    return { ...result, expected: `${result.expected}; it reads as a number with "decimal": "${other}"` };
+  }
+  return result;
+}
+
+/** Checks a number given in the mapping (`value`, `default`) against the API's limits. */
+export function checkNumber(value: number): Conversion {
+  if (!Number.isFinite(value)) return notANumber('.');
+  if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return outOfRange();
+  if (Math.round(value * 10 ** MAX_DECIMALS) / 10 ** MAX_DECIMALS !== value) return tooManyDecimals();
+  return { ok: true, value: value === 0 ? 0 : value };
+}
+
+function readNumber(cell: string, decimal: '.' | ','): Conversion {
+  let text = cell
+    .replace(/\p{Sc}/gu, '')
+    .trim()
+    .replace(/^[A-Z]{3}\s*(?=[-+\u2212(\d.,])/, '')
+    .replace(/(?<=[\d.,)])\s*[A-Z]{3}$/, '')
+    .trim();
+  let negative = false;
+  const parenthesized = /^\((.*)\)$/.exec(text);
+  if (parenthesized !== null) {
+    negative = true;
+    text = (parenthesized[1] ?? '').trim();
+  }
+  const sign = /^([-+\u2212])\s*/.exec(text);
+  if (sign !== null) {
+    if (negative) return notANumber(decimal);
+    negative = sign[1] !== '+';
+    text = text.slice(sign[0].length);
+  }
+
+  const parts = text.split(decimal);
+  if (parts.length > 2) return notANumber(decimal);
+  const integerPart = parts[0] ?? '';
+  const fraction = parts[1];
+  if (fraction !== undefined && !/^\d+$/.test(fraction)) return notANumber(decimal);
+  if (integerPart === '' && fraction === undefined) return notANumber(decimal);
+
+  const integerDigits = integerDigitsOf(integerPart, decimal);
+  if (integerDigits === undefined) return notANumber(decimal);
+
+  const significantFraction = (fraction ?? '').replace(/0+$/, '');
+  if (significantFraction.length > MAX_DECIMALS) return tooManyDecimals();
+  const magnitude = Number(`${integerDigits === '' ? '0' : integerDigits}.${significantFraction || '0'}`);
+  if (magnitude > Number.MAX_SAFE_INTEGER) return outOfRange();
+  const value = negative && magnitude !== 0 ? -magnitude : magnitude;
+  return { ok: true, value };
+}
+
+/** The digits of the integer part, or undefined when its grouping is not thousands of one kind. */
+function integerDigitsOf(integerPart: string, decimal: '.' | ','): string | undefined {
+  if (/^\d*$/.test(integerPart)) return integerPart;
+  const groupingCharacter = decimal === '.' ? ',' : '.';
+  const separators = new Set(integerPart.replace(/\d/g, ''));
+  const allSpaces = [...separators].every((character) => NEUTRAL_GROUPING.has(character) && character !== "'" && character !== '\u2019');
+  const valid =
+    separators.size === 1
+      ? [...separators].every((character) => character === groupingCharacter || NEUTRAL_GROUPING.has(character))
+      : allSpaces;
+  if (!valid) return undefined;
+  const groups = integerPart.split(/[^\d]/);
+  const [head, ...tail] = groups;
+  if (head === undefined || !/^\d{1,3}$/.test(head) || tail.length === 0) return undefined;
+  if (!tail.every((group) => /^\d{3}$/.test(group))) return undefined;
+  return groups.join('');
+}
+
+function notANumber(decimal: '.' | ','): Conversion {
+  return { ok: false, code: 'not_a_number', expected: `a number (decimal separator "${decimal}")` };
+}
+
+function tooManyDecimals(): Conversion {
+  return { ok: false, code: 'too_many_decimals', expected: `a number with at most ${MAX_DECIMALS} decimal places` };
+}
+
+function outOfRange(): Conversion {
+  return { ok: false, code: 'out_of_range', expected: `a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` };
+}

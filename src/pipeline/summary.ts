@@ -1,0 +1,75 @@
+/** `summary.json` and the run's exit code (design.md, "Report" and "Exit codes"). */
+import type { ReportFiles } from '../report/report-writer.js';
+import type { Pacer } from '../send/pacer.js';
+import type { RunMode, RunSettings } from './setup.js';
+import { IMPORT_STATUSES, PLAN_STATUSES } from './status.js';
+
+/** Why a run stopped before its last row: Ctrl-C/SIGTERM, `--max-errors`, or the key stopped working. */
+export type StopReason = 'signal' | 'max_errors' | 'auth';
+
+export interface RunSummary {
+  command: string;
+  runId: string;
+  exitCode: number;
+  /** Null when the run went through every row. */
+  stopped: StopReason | null;
+  /** Rows per status; every status of the command is present. */
+  counts: Record<string, number>;
+  rowsRead: number;
+  /** HTTP requests sent, retries included: writes, reads (definitions) and searches (lookups). */
+  requests: { total: number; write: number; read: number; search: number };
+  retries: number;
+  /** 429 answers received. */
+  rateLimited: number;
+  durationSeconds: number;
+  rowsPerSecond: number;
+  startedAt: string;
+  finishedAt: string;
+  settings: RunSettings;
+  report: { dir: string; results: string; failed: string; summary: string };
+}
+
+export function exitCodeFor(mode: RunMode, counts: Record<string, number>, stopped: StopReason | null): number {
+  if (stopped) return 3;
+  const refused = (counts['failed'] ?? 0) + (counts['invalid'] ?? 0);
+  return refused > 0 ? 1 : 0;
+}
+
+export function buildSummary(input: {
+  command: string;
+  runId: string;
+  mode: RunMode;
+  startedAt: number;
+  finishedAt: number;
+  counts: Record<string, number>;
+  rowsRead: number;
+  pacer: Pacer;
+  retries: number;
+  stopReason: StopReason | null;
+  settings: RunSettings;
+  files: ReportFiles;
+}): RunSummary {
+  const counts: Record<string, number> = {};
+  for (const status of input.mode === 'plan' ? PLAN_STATUSES : IMPORT_STATUSES) counts[status] = input.counts[status] ?? 0;
+  const durationSeconds = (input.finishedAt - input.startedAt) / 1000;
+  const write = input.pacer.requests('write');
+  const read = input.pacer.requests('read');
+  const search = input.pacer.requests('search');
+  return {
+    command: input.command,
+    runId: input.runId,
+    exitCode: exitCodeFor(input.mode, counts, input.stopReason),
+    stopped: input.stopReason,
+    counts,
+    rowsRead: input.rowsRead,
+    requests: { total: write + read + search, write, read, search },
+    retries: input.retries,
+    rateLimited: input.pacer.rateLimited,
+    durationSeconds: Number(durationSeconds.toFixed(3)),
+    rowsPerSecond: durationSeconds > 0 ? Number((input.rowsRead / durationSeconds).toFixed(1)) : input.rowsRead,
+    startedAt: new Date(input.startedAt).toISOString(),
+    finishedAt: new Date(input.finishedAt).toISOString(),
+    settings: input.settings,
+    report: { dir: input.files.dir, results: input.files.results, failed: input.files.failed, summary: input.files.summary },
+  };
+}

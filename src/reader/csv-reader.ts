@@ -1,0 +1,219 @@
+/**
+ * The streaming CSV reader: file → (UTF-8 check | transcoding) → csv-parse → records, as one
+ * Node stream pipeline pulled by an async iterator. Nothing is read ahead beyond the streams'
+ * small buffers, so memory stays flat whatever the file size, and reading waits while the
+ * consumer does not pull (backpressure).
+ *
+ * csv-parse runs leniently (relaxed quotes and column counts) so that one malformed record never
+ * stops the file; {@link RecordBuilder} marks such records with an `error` instead.
+ */
+import type { ReadStream } from 'node:fs';
+import { pipeline, type Transform } from 'node:stream';
+import { CsvError, parse, type Parser } from 'csv-parse';
+import { ImportError } from '../errors.js';
+import { CSV_ENCODINGS, decodeText, detectEncoding, TranscodeToUtf8, Utf8Validator } from './decode.js';
+import { checkHeader } from './header.js';
+import { LineTracker } from './line-breaks.js';
+import { fileError, openFile, readStart, type OpenedFile } from './open-file.js';
+import { RecordBuilder, type ParsedRow } from './record-builder.js';
+import { detectDelimiter } from './sniff.js';
+import type { CsvEncoding, CsvReaderOptions, CsvRecord, CsvSource } from './types.js';
+
+/** How much of the start of the file the encoding and delimiter are guessed from. */
+const SAMPLE_BYTES = 64 * 1024;
+/** Read size: large enough that per-chunk costs vanish, small enough to keep memory flat. */
+const READ_CHUNK_BYTES = 64 * 1024;
+const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+/** Opens a CSV file, reads its header and returns its records as a lazy stream. */
+export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
+  const { path } = options;
+  const requestedDelimiter = options.delimiter === undefined ? undefined : checkDelimiter(options.delimiter);
+  const requestedEncoding = checkEncoding(options.encoding ?? 'utf8');
+  const maxRecordBytes = checkMaxRecordBytes(options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+
+  const file = await openFile(path);
+  let encoding: CsvEncoding;
+  let bomLength: number;
+  let delimiter: string;
+  try {
+    const start = await readStart(file, SAMPLE_BYTES, path);
+    ({ encoding, bomLength } = detectEncoding(start, requestedEncoding));
+    delimiter =
+      requestedDelimiter ?? detectDelimiter(decodeText(start.subarray(bomLength), encoding), start.length === file.size);
+  } catch (error) {
+    await file.handle.close();
+    throw error;
+  }
+
+  const stream = openRecordStream(file, { encoding, bomLength, delimiter, maxRecordBytes });
+  const lines = new LineTracker();
+  let header: string[];
+  try {
+    header = await readHeader(stream.rows, path, maxRecordBytes, lines);
+  } catch (error) {
+    await stream.close();
+    throw error;
+  }
+
+  const builder = new RecordBuilder({
+    header,
+    delimiter,
+    lines,
+    sawInvalidBytes: stream.sawInvalidBytes,
+    maxRecordBytes,
+  });
+  return {
+    header,
+    delimiter,
+    encoding,
+    size: file.size,
+    bytesRead: () => bomLength + stream.file.bytesRead,
+    records: readRecords(stream, builder, path),
+    close: stream.close,
+  };
+}
+
+interface RecordStream {
+  file: ReadStream;
+  /** The parser's output, pulled one row at a time. */
+  rows: AsyncIterator<ParsedRow>;
+  sawInvalidBytes: () => boolean;
+  /** Whether {@link close} has been called. */
+  isClosed: () => boolean;
+  /** Stops reading and resolves once the file descriptor is closed. Safe to call more than once. */
+  close: () => Promise<void>;
+}
+
+interface RecordStreamOptions {
+  encoding: CsvEncoding;
+  bomLength: number;
+  delimiter: string;
+  maxRecordBytes: number;
+}
+
+function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): RecordStream {
+  const file = opened.handle.createReadStream({ start: options.bomLength, highWaterMark: READ_CHUNK_BYTES });
+  const validator = options.encoding === 'utf8' ? new Utf8Validator() : undefined;
+  const decoder: Transform = validator ?? new TranscodeToUtf8(options.encoding);
+  const parser: Parser = parse({
+    delimiter: options.delimiter,
+    quote: '"',
+    escape: '"',
+    // Every kind of line break ends a record, so that a file with mixed line endings still splits into lines.
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    raw: true,
+    bom: false,
+    max_record_size: options.maxRecordBytes,
+  });
+  // Errors reach the consumer through the parser's iterator; the callback only keeps them from being unhandled.
+  pipeline(file, decoder, parser, () => undefined);
+
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed = true;
+    closing ??= new Promise<void>((resolve) => {
+      if (file.closed) resolve();
+      else file.once('close', () => resolve());
+      parser.destroy();
+      decoder.destroy();
+      file.destroy();
+    });
+    return closing;
+  };
+  return {
+    file,
+    rows: parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRow>,
+    sawInvalidBytes: validator === undefined ? () => false : () => validator.sawInvalidBytes,
+    isClosed: () => closed,
+    close,
+  };
+}
+
+async function readHeader(
+  rows: AsyncIterator<ParsedRow>,
+  path: string,
+  maxRecordBytes: number,
+  lines: LineTracker,
+): Promise<string[]> {
+  let first: IteratorResult<ParsedRow>;
+  try {
+    first = await rows.next();
+  } catch (error) {
+    throw headerReadError(error, path, maxRecordBytes);
+  }
+  if (first.done === true) {
+    throw new ImportError('csv_header', `${path} is empty: it has no header line`, { subject: path });
+  }
+  const { record: header, raw } = first.value;
+  lines.locate(raw);
+  checkHeader(header, path);
+  return header;
+}
+
+function headerReadError(error: unknown, path: string, maxRecordBytes: number): ImportError {
+  if (!(error instanceof CsvError)) return fileError(error, path);
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return new ImportError('csv_header', `${path}: the header has a quote that is never closed`, { subject: path, cause: error });
+  }
+  if (error.code === 'CSV_MAX_RECORD_SIZE') {
+    return new ImportError(
+      'csv_header',
+      `${path}: the header is longer than ${maxRecordBytes} bytes; is it a CSV file, and is its quoting right?`,
+      { subject: path, cause: error },
+    );
+  }
+  return new ImportError('csv_header', `${path}: the header cannot be read: ${error.message}`, { subject: path, cause: error });
+}
+
+async function* readRecords(stream: RecordStream, builder: RecordBuilder, path: string): AsyncGenerator<CsvRecord, void, undefined> {
+  try {
+    for (;;) {
+      let next: IteratorResult<ParsedRow>;
+      try {
+        next = await stream.rows.next();
+      } catch (error) {
+        // Closing mid-read makes the stream end with a premature-close error: that is the asked-for stop.
+        if (stream.isClosed()) return;
+        const last = builder.fromParserError(error);
+        if (last === undefined) throw fileError(error, path);
+        yield last;
+        return;
+      }
+      if (next.done === true || stream.isClosed()) return;
+      yield builder.build(next.value);
+    }
+  } finally {
+    await stream.close();
+  }
+}
+
+function checkDelimiter(delimiter: string): string {
+  const normalized = delimiter === 'tab' || delimiter === '\\t' ? '\t' : delimiter;
+  if (normalized === '' || /["\r\n]/.test(normalized)) {
+    throw new ImportError(
+      'usage',
+      `Expected the delimiter to be a character such as "," ";" "|" or tab (\\t), got ${JSON.stringify(delimiter)}`,
+    );
+  }
+  return normalized;
+}
+
+function checkEncoding(encoding: string): CsvEncoding {
+  const known = CSV_ENCODINGS.find((candidate) => candidate === encoding);
+  if (known === undefined) {
+    throw new ImportError('usage', `Expected the encoding to be one of ${CSV_ENCODINGS.join(', ')}, got ${JSON.stringify(encoding)}`);
+  }
+  return known;
+}
+
+function checkMaxRecordBytes(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes <= 0) {
+    throw new ImportError('usage', `Expected maxRecordBytes to be a positive integer, got ${String(bytes)}`);
+  }
+  return bytes;
+}

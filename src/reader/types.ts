@@ -1,0 +1,44 @@
+/** The streaming CSV reader's contract. Implemented in ./csv-reader.ts. */
+
+export type CsvEncoding = 'utf8' | 'latin1' | 'windows-1252' | 'utf16le';
+
+export interface CsvReaderOptions {
+  /** Path of the CSV file. */
+  path: string;
+  /** Field delimiter. @default detected from the header line among `,` `;` tab `|` */
+  delimiter?: string;
+  /** Text encoding of the file. A BOM (UTF-8 or UTF-16LE) wins over this. @default 'utf8' */
+  encoding?: CsvEncoding;
+  /**
+   * The longest record accepted, in bytes. A longer one (usually a quote that is never closed,
+   * which makes the rest of the file one cell) ends the records with one `malformed_csv` record,
+   * so that memory stays bounded. @default 16 MiB
+   */
+  maxRecordBytes?: number;
+}
+
+/** One data record of the file. `line` is the 1-based physical line where the record starts. */
+export interface CsvRecord {
+  line: number;
+  /** The cells, one per header column (padded with '' when a ragged row is short). */
+  cells: string[];
+  /** Set when the record is malformed (ragged, bad quoting, undecodable bytes): the row must end `invalid`. */
+  error?: { code: 'ragged_row' | 'bad_quoting' | 'bad_encoding' | 'malformed_csv'; message: string };
+}
+
+export interface CsvSource {
+  /** The header cells, trimmed of a BOM. */
+  header: string[];
+  /** The delimiter in use (given or detected). */
+  delimiter: string;
+  /** The encoding in use. */
+  encoding: CsvEncoding;
+  /** File size in bytes, for progress. */
+  size: number;
+  /** Bytes read so far, for progress. */
+  bytesRead(): number;
+  /** The data records in file order. Reading pauses while the consumer does not pull (backpressure). */
+  records: AsyncIterable<CsvRecord>;
+  /** Stop reading and release the file. */
+  close(): Promise<void>;
+}

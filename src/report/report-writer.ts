@@ -1,0 +1,177 @@
+/**
+ * Streams the report files of a run to disk as rows finish: `results.csv` (every row, input order),
+ * `failed.csv` (failed and invalid rows, re-importable with the same mapping) and, at the end,
+ * `summary.json`. Nothing is held in memory beyond the stream buffers.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { open, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify/sync';
+import { ImportError, type RowProblem } from '../errors.js';
+import type { RowStatus } from '../pipeline/status.js';
+import { FAILED_FILE_STATUSES } from '../pipeline/status.js';
+import { escapeFormula } from './escape.js';
+
+/** What became of one data row of the input. */
+export interface RowOutcome {
+  /** Line of the source file where the record starts. */
+  line: number;
+  status: RowStatus;
+  opportunityId?: string | null;
+  httpLink?: string | null;
+  idempotencyKey?: string | null;
+  /** HTTP requests made for the row (0 when nothing was sent). */
+  attempts: number;
+  problem?: RowProblem;
+  /** The row's original cells, in header order. */
+  cells: readonly string[];
+}
+
+export const RESULT_COLUMNS = [
+  'line',
+  'status',
+  'opportunity_id',
+  'http_link',
+  'idempotency_key',
+  'attempts',
+  'error_type',
+  'error_code',
+  'error_param',
+  'error_message',
+] as const;
+
+/** Columns appended to the original ones in `failed.csv`; their presence marks a file as one of our reports. */
+export const FAILED_COLUMNS = [
+  'import_line',
+  'import_status',
+  'import_error_type',
+  'import_error_code',
+  'import_error_param',
+  'import_error_message',
+] as const;
+
+/** File mode of every report file: they hold customer data, so the owner only. */
+const PRIVATE_FILE_MODE = 0o600;
+
+export interface ReportFiles {
+  dir: string;
+  results: string;
+  failed: string;
+  summary: string;
+}
+
+export function reportFiles(dir: string): ReportFiles {
+  const absolute = resolve(dir);
+  return {
+    dir: absolute,
+    results: join(absolute, 'results.csv'),
+    failed: join(absolute, 'failed.csv'),
+    summary: join(absolute, 'summary.json'),
+  };
+}
+
+function csvLine(cells: readonly (string | number)[]): string {
+  return stringify([cells.map((cell) => (typeof cell === 'string' ? escapeFormula(cell) : cell))], {
+    record_delimiter: '\n',
+  });
+}
+
+/**
+ * Checks that the report folder can be created and written, before the run sends anything
+ * (design.md: an unwritable `--out` is exit 2 with nothing written to Lightfield).
+ */
+export async function prepareReportDir(dir: string): Promise<ReportFiles> {
+  const files = reportFiles(dir);
+  try {
+    mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+    const probe = await open(files.results, 'w', PRIVATE_FILE_MODE);
+    await probe.close();
+  } catch (error) {
+    throw new ImportError('output_unwritable', `Cannot write the report folder ${files.dir}: ${(error as Error).message}`, {
+      subject: files.dir,
+      cause: error,
+    });
+  }
+  return files;
+}
+
+export class ReportWriter {
+  readonly files: ReportFiles;
+  readonly #results: WriteStream;
+  readonly #failed: WriteStream;
+  readonly #header: readonly string[];
+  #failedCount = 0;
+
+  constructor(files: ReportFiles, header: readonly string[]) {
+    this.files = files;
+    this.#header = header;
+    this.#results = createWriteStream(files.results, { mode: PRIVATE_FILE_MODE });
+    this.#failed = createWriteStream(files.failed, { mode: PRIVATE_FILE_MODE });
+    this.#results.write(csvLine([...RESULT_COLUMNS, ...header]));
+    this.#failed.write(csvLine([...header, ...FAILED_COLUMNS]));
+  }
+
+  /** Rows that went to `failed.csv`. */
+  get failedCount(): number {
+    return this.#failedCount;
+  }
+
+  /** Appends one row; resolves when the stream can take more (backpressure to the pipeline). */
+  async write(outcome: RowOutcome): Promise<void> {
+    const cells = this.#cellsInHeaderShape(outcome.cells);
+    const problem = outcome.problem;
+    const resultsOk = this.#results.write(
+      csvLine([
+        outcome.line,
+        outcome.status,
+        outcome.opportunityId ?? '',
+        outcome.httpLink ?? '',
+        outcome.idempotencyKey ?? '',
+        outcome.attempts,
+        problem?.type ?? '',
+        problem?.code ?? '',
+        problem?.param ?? '',
+        problem?.message ?? '',
+        ...cells,
+      ]),
+    );
+    let failedOk = true;
+    if (FAILED_FILE_STATUSES.has(outcome.status)) {
+      this.#failedCount += 1;
+      failedOk = this.#failed.write(
+        csvLine([
+          ...cells,
+          outcome.line,
+          outcome.status,
+          problem?.type ?? '',
+          problem?.code ?? '',
+          problem?.param ?? '',
+          problem?.message ?? '',
+        ]),
+      );
+    }
+    if (!resultsOk) await once(this.#results, 'drain');
+    if (!failedOk) await once(this.#failed, 'drain');
+  }
+
+  /** Flushes and closes the CSV files, then writes `summary.json`. */
+  async close(summary: unknown): Promise<void> {
+    await Promise.all([endStream(this.#results), endStream(this.#failed)]);
+    await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+  }
+
+  #cellsInHeaderShape(cells: readonly string[]): readonly string[] {
+    if (cells.length === this.#header.length) return cells;
+    const shaped = cells.slice(0, this.#header.length);
+    while (shaped.length < this.#header.length) shaped.push('');
+    return shaped;
+  }
+}
+
+function endStream(stream: WriteStream): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    stream.once('error', reject);
+    stream.end(() => resolvePromise());
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Files that cannot be imported at all: openCsv() refuses them with an ImportError whose code a
+ * script can test and whose message names the file.
+ */
+import fs from 'node:fs';
+import { describe, expect, test } from '@jest/globals';
+import { ImportError } from '../../src/errors.js';
+import { openCsv } from '../../src/reader/index.js';
+import type { CsvReaderOptions } from '../../src/reader/index.js';
+import { useCsvFiles } from './csv-files.js';
+
+const files = useCsvFiles();
+
+async function openError(options: CsvReaderOptions): Promise<ImportError> {
+  try {
+    const source = await openCsv(options);
+    await source.close();
+  } catch (error) {
+    if (error instanceof ImportError) return error;
+    throw error;
+  }
+  throw new Error(`expected openCsv(${JSON.stringify(options)}) to fail`);
+}
+
+interface HeaderCase {
+  name: string;
+  content: string | Buffer;
+  code: string;
+  /** Parts of the message, besides the file path. */
+  message: string[];
+}
+
+describe('openCsv() - unusable files', () => {
+  const cases: HeaderCase[] = [
+    { name: 'empty file', content: '', code: 'csv_header', message: ['is empty'] },
+    { name: 'only empty lines', content: '\r\n\n\n', code: 'csv_header', message: ['is empty'] },
+    { name: 'only a BOM', content: '\uFEFF', code: 'csv_header', message: ['is empty'] },
+    {
+      name: 'duplicate column names',
+      content: 'Email,Name,Email\nx,y,z\n',
+      code: 'csv_header',
+      message: ['"Email"', 'columns 1 and 3'],
+    },
+    {
+      name: 'duplicate column names once trimmed',
+      content: 'Name,Amount,Name \n',
+      code: 'csv_header',
+      message: ['"Name"', 'columns 1 and 3'],
+    },
+    { name: 'an empty column name', content: 'Name,,Amount\n1,2,3\n', code: 'csv_header', message: ['column 2 has no name'] },
+    {
+      name: 'a binary file (NUL bytes in the first line)',
+      content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x0a, 0x00]),
+      code: 'csv_header',
+      message: ['NUL bytes'],
+    },
+    { name: 'a header with a quote never closed', content: 'Name,"Amount\n1,2\n', code: 'csv_header', message: ['never closed'] },
+  ];
+
+  test.each(cases)('$name', async ({ content, code, message }) => {
+    const path = files.write(content);
+    const error = await openError({ path });
+    expect(error.code).toBe(code);
+    expect(error.subject).toBe(path);
+    expect(error.message).toContain(path);
+    for (const words of message) expect(error.message).toContain(words);
+  });
+
+  test('a missing file is file_not_found', async () => {
+    const path = files.path('missing.csv');
+    const error = await openError({ path });
+    expect(error.code).toBe('file_not_found');
+    expect(error.message).toBe(`${path} does not exist`);
+  });
+
+  test('a directory is file_unreadable', async () => {
+    const path = files.path('a-folder.csv');
+    fs.mkdirSync(path);
+    const error = await openError({ path });
+    expect(error.code).toBe('file_unreadable');
+    expect(error.message).toBe(`${path} is a directory, not a CSV file`);
+  });
+
+  const runsAsRoot = process.getuid?.() === 0;
+  test.skip.failing;
+  (runsAsRoot || process.platform === 'win32' ? test.skip : test)('a file without read permission is file_unreadable', async () => {
+    const path = files.write('Name\nx\n');
+    fs.chmodSync(path, 0o000);
+    const error = await openError({ path });
+    expect(error.code).toBe('file_unreadable');
+    expect(error.message).toContain(path);
+  });
+
+  test.each<[string, Partial<CsvReaderOptions>]>([
+    ['an empty delimiter', { delimiter: '' }],
+    ['a quote as delimiter', { delimiter: '"' }],
+    ['an unknown encoding', { encoding: 'ebcdic' as CsvReaderOptions['encoding'] }],
+  ])('%s is a usage error', async (_name, options) => {
+    const error = await openError({ path: files.write('a,b\n'), ...options });
+    expect(error.code).toBe('usage');
+  });
+});
