@@ -8,7 +8,7 @@ import { MappingProblems } from './compile-problems.js';
 import { OptionIndex } from './convert-select.js';
 import { DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, fieldConverter, type FieldReading } from './convert.js';
 import { isValidTimezone } from './convert-datetime.js';
-import { compileRelationship } from './compile-relationship.js';
+import { compileRelationship, REQUIRED_RELATIONSHIPS } from './compile-relationship.js';
 import { checkSource, ColumnIndex } from './compile-columns.js';
 import { closestMatches, describeKeys, normalizeLabel, quotedList } from './suggest.js';
 import { sha256Hex, stableStringify } from './stable-json.js';
@@ -78,12 +78,14 @@ export function compileMapping(
     const compiled = compileRelationship(key, spec, definitions, columns, problems);
     if (compiled !== undefined) relationships.push(compiled);
   }
-  if (mapping.relationships?.['$account'] === undefined) {
-    problems.add(
-      'mapping_required',
-      'relationships.$account',
-      '$account is required for every opportunity: map it under "relationships", e.g. "$account": { "column": "Company", "lookup": { "object": "account", "by": "$name" } }',
-    );
+  for (const key of REQUIRED_RELATIONSHIPS) {
+    if (mapping.relationships?.[key] === undefined) {
+      problems.add(
+        'mapping_required',
+        `relationships.${key}`,
+        `${key} is required for every opportunity: map it under "relationships", e.g. "${key}": { "column": "Company", "lookup": { "object": "account", "by": "$name" } }`,
+      );
+    }
   }
 
   const columnsRead = uniqueColumns(fields, relationships);

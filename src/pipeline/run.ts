@@ -5,6 +5,7 @@
  */
 import PQueue from 'p-queue';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { RowProblem } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
@@ -115,6 +116,8 @@ class Engine {
     this.#context = context;
     this.#logger = logger;
     this.report = new ReportWriter(context.files, context.source.header);
+    // Every request in flight listens to this signal: as many listeners as the concurrency allows.
+    setMaxListeners(0, this.#hardStop.signal);
   }
 
   async run(): Promise<{ counts: Record<string, number>; rowsRead: number; retries: number; stopReason: StopReason | null }> {
