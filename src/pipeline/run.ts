@@ -210,6 +210,14 @@ class Engine {
       });
     }
     const mapped = mapRow(compiled, cells as string[]);
+    // A row refused locally does not claim its identity: a later, valid row with it is imported.
+    if (!mapped.ok) {
+      const [first, ...rest] = mapped.problems;
+      return invalid(record.line, cells, {
+        ...first!,
+        message: [first!.message, ...rest.map((problem) => problem.message)].join('; '),
+      });
+    }
     const firstLine = seen.firstLine(mapped.identity, record.line);
     if (firstLine !== undefined) {
       return {
@@ -224,13 +232,6 @@ class Engine {
         },
         cells,
       };
-    }
-    if (!mapped.ok) {
-      const [first, ...rest] = mapped.problems;
-      return invalid(record.line, cells, {
-        ...first!,
-        message: [first!.message, ...rest.map((problem) => problem.message)].join('; '),
-      });
     }
     const row = { fields: mapped.fields, relationships: mapped.relationships };
     const payload = canonicalPayload(row);

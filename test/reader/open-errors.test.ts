@@ -82,7 +82,6 @@ describe('openCsv() - unusable files', () => {
   });
 
   const runsAsRoot = process.getuid?.() === 0;
-  test.skip.failing;
   (runsAsRoot || process.platform === 'win32' ? test.skip : test)('a file without read permission is file_unreadable', async () => {
     const path = files.write('Name\nx\n');
     fs.chmodSync(path, 0o000);
