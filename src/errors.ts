@@ -39,7 +39,12 @@ export type ImportErrorCode =
   | 'output_unwritable'
   | 'state_unwritable'
   /** The ledger file exists but is not one of ours or is from a newer release. */
-  | 'state_incompatible';
+  | 'state_incompatible'
+  /**
+   * The report could not be written part way through a run (disk full, I/O error): the run stopped
+   * after its requests in flight (exit 3); the ledger holds every row sent, so rerunning resumes.
+   */
+  | 'report_incomplete';
 
 export class ImportError extends Error {
   override readonly name = 'ImportError';

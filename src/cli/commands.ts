@@ -9,7 +9,7 @@ export type CommandName = 'import' | 'plan' | 'retry' | 'emulator' | 'demo';
 export interface GlobalArguments {
   apiKey?: string;
   baseUrl?: string;
-  logLevel: string;
+  logLevel?: string;
   json: boolean;
 }
 
@@ -144,9 +144,8 @@ export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Pro
     })
     .option('log-level', {
       type: 'string',
-      default: 'info',
       choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'],
-      describe: 'Log verbosity (logs go to stderr)',
+      describe: 'Log verbosity; logs go to stderr [default: warn on a terminal (the progress line says the rest), info otherwise]',
     })
     .option('json', { type: 'boolean', default: false, describe: 'Print the run summary as JSON on stdout' })
     .command(

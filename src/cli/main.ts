@@ -72,7 +72,8 @@ export async function runCli(argv: string[]): Promise<number> {
 function reportFatal(error: unknown): number {
   if (error instanceof ImportError) {
     process.stderr.write(`lightfield-import: ${error.message}\n`);
-    return EXIT_USAGE;
+    // Every other ImportError comes before the first write; this one stops a run part way.
+    return error.code === 'report_incomplete' ? EXIT_STOPPED : EXIT_USAGE;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`lightfield-import: unexpected error (please report it): ${message}\n`);

@@ -13,7 +13,9 @@ import { runDemo } from './demo.js';
 import { runEmulatorCommand } from './emulator-command.js';
 
 export async function runCommand(parsed: ParsedCommand, signal: AbortSignal): Promise<number> {
-  const logger = createLogger({ level: parsed.args.logLevel as LogLevel });
+  // On a terminal the progress line and the summary say what a person needs; log pipelines get more.
+  const level = (parsed.args.logLevel ?? (process.stderr.isTTY ? 'warn' : 'info')) as LogLevel;
+  const logger = createLogger({ level });
   switch (parsed.command) {
     case 'import':
     case 'plan': {

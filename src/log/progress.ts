@@ -5,6 +5,10 @@
 import type { Logger } from 'pino';
 
 export interface ProgressSnapshot {
+  /** Rows read from the file so far (ahead of the rows done by at most the queue). */
+  rowsRead: number;
+  /** Whether the whole file has been read: then `rowsRead` is the total. */
+  readingDone: boolean;
   rowsDone: number;
   failures: number;
   rateLimited: number;
@@ -27,7 +31,15 @@ export class Progress {
   readonly #options: Required<Omit<ProgressOptions, 'label'>> & { label: string };
   readonly #startedAt = performance.now();
   #timer: NodeJS.Timeout | undefined;
-  #snapshot: () => ProgressSnapshot = () => ({ rowsDone: 0, failures: 0, rateLimited: 0, bytesRead: 0, totalBytes: 0 });
+  #snapshot: () => ProgressSnapshot = () => ({
+    rowsRead: 0,
+    readingDone: false,
+    rowsDone: 0,
+    failures: 0,
+    rateLimited: 0,
+    bytesRead: 0,
+    totalBytes: 0,
+  });
   #drawn = false;
 
   constructor(options: ProgressOptions) {
@@ -62,16 +74,17 @@ export class Progress {
     const snapshot = this.#snapshot();
     const seconds = (performance.now() - this.#startedAt) / 1000;
     const rowsPerSecond = seconds > 0 ? snapshot.rowsDone / seconds : 0;
-    const share = snapshot.totalBytes > 0 ? Math.min(1, snapshot.bytesRead / snapshot.totalBytes) : 0;
-    const etaSeconds = share > 0.001 && share < 1 ? (seconds / share) * (1 - share) : undefined;
+    const total = estimatedTotal(snapshot);
+    const share = total && total > 0 ? Math.min(1, snapshot.rowsDone / total) : undefined;
+    const etaSeconds = total !== undefined && rowsPerSecond > 0 ? Math.max(0, total - snapshot.rowsDone) / rowsPerSecond : undefined;
     if (this.#options.live) {
+      const of = total === undefined ? '' : snapshot.readingDone ? ` / ${format(total)}` : ` / ~${format(total)}`;
       const parts = [
-        `${this.#options.label}: ${snapshot.rowsDone.toLocaleString('en-US')} rows`,
-        `${(share * 100).toFixed(1)}% of file`,
+        `${this.#options.label}: ${format(snapshot.rowsDone)}${of} rows${share === undefined ? '' : ` (${(share * 100).toFixed(1)}%)`}`,
         `${rowsPerSecond.toFixed(1)} rows/s`,
         etaSeconds === undefined ? 'ETA –' : `ETA ${formatDuration(etaSeconds)}`,
-        `${snapshot.failures} failed/invalid`,
-        `${snapshot.rateLimited} × 429`,
+        `${format(snapshot.failures)} failed/invalid`,
+        `${format(snapshot.rateLimited)} × 429`,
       ];
       this.#options.stream.write(`\r\u001b[2K${parts.join(' | ')}`);
       this.#drawn = true;
@@ -80,7 +93,8 @@ export class Progress {
         {
           event: 'progress',
           rowsDone: snapshot.rowsDone,
-          percentOfFile: Number((share * 100).toFixed(1)),
+          rowsTotal: total === undefined ? null : Math.round(total),
+          totalIsEstimate: !snapshot.readingDone,
           rowsPerSecond: Number(rowsPerSecond.toFixed(1)),
           etaSeconds: etaSeconds === undefined ? null : Math.round(etaSeconds),
           failures: snapshot.failures,
@@ -90,6 +104,20 @@ export class Progress {
       );
     }
   }
+}
+
+/**
+ * The number of rows in the file: exact once it has been read, otherwise extrapolated from the
+ * bytes read so far (the file is not counted in advance: that would read it twice).
+ */
+export function estimatedTotal(snapshot: ProgressSnapshot): number | undefined {
+  if (snapshot.readingDone) return snapshot.rowsRead;
+  if (snapshot.bytesRead <= 0 || snapshot.rowsRead === 0) return undefined;
+  return Math.round((snapshot.rowsRead * snapshot.totalBytes) / snapshot.bytesRead);
+}
+
+function format(count: number): string {
+  return count.toLocaleString('en-US');
 }
 
 export function formatDuration(seconds: number): string {

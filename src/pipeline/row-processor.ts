@@ -312,8 +312,8 @@ export class RowProcessor {
         error: `${sent.problem.type}/${sent.problem.code}: ${sent.problem.message}`,
       });
     }
-    this.#deps.logger.warn(
-      { line: row.line, idempotencyKey: key, errorType: sent.problem.type, errorCode: sent.problem.code, param: sent.problem.param },
+    this.#deps.logger.info(
+      { event: 'row_failed', line: row.line, idempotencyKey: key, errorType: sent.problem.type, errorCode: sent.problem.code, param: sent.problem.param },
       `row failed: ${sent.problem.message}`,
     );
     const entry = this.#deps.ledger.get(this.#deps.namespace, row.identity);

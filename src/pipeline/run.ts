@@ -80,6 +80,7 @@ async function run(mode: RunMode, command: string, options: RunOptions): Promise
       finishedAt: Date.now(),
       counts: result.counts,
       rowsRead: result.rowsRead,
+      blankRows: result.blankRows,
       pacer: context.pacer,
       retries: result.retries,
       stopReason: result.stopReason,
@@ -109,18 +110,33 @@ class Engine {
   #graceTimer: NodeJS.Timeout | undefined;
   #retries = 0;
   #rowsRead = 0;
+  #readingDone = false;
+  #blankRows = 0;
   #rowsDone = 0;
   #failures = 0;
+  /** Indices of the input columns the report repeats; undefined: all of them. */
+  readonly #reportColumns: number[] | undefined;
 
   constructor(context: RunContext, logger: Logger, _runId: string) {
     this.#context = context;
     this.#logger = logger;
-    this.report = new ReportWriter(context.files, context.source.header);
+    // A failed.csv read back carries the error columns of its own run: the new report writes fresh
+    // ones instead of repeating them, so that its header never names a column twice.
+    const header = context.source.header;
+    const kept = header.flatMap((name, index) => ((FAILED_COLUMNS as readonly string[]).includes(name) ? [] : [index]));
+    this.#reportColumns = kept.length < header.length ? kept : undefined;
+    this.report = new ReportWriter(context.files, this.#reportColumns ? this.#reportColumns.map((index) => header[index]!) : header);
     // Every request in flight listens to this signal: as many listeners as the concurrency allows.
     setMaxListeners(0, this.#hardStop.signal);
   }
 
-  async run(): Promise<{ counts: Record<string, number>; rowsRead: number; retries: number; stopReason: StopReason | null }> {
+  async run(): Promise<{
+    counts: Record<string, number>;
+    rowsRead: number;
+    blankRows: number;
+    retries: number;
+    stopReason: StopReason | null;
+  }> {
     const { options, source, compiled, pacer, mode } = this.#context;
     const now = options.now ?? Date.now;
     const seen = new SeenIdentities();
@@ -147,6 +163,8 @@ class Engine {
     const progress =
       options.progress === undefined ? undefined : new Progress({ logger: this.#logger, live: options.progress, label: this.#context.settings.command });
     progress?.start(() => ({
+      rowsRead: this.#rowsRead,
+      readingDone: this.#readingDone,
       rowsDone: this.#rowsDone,
       failures: this.#failures,
       rateLimited: pacer.rateLimited,
@@ -163,6 +181,11 @@ class Engine {
       for await (const record of source.records) {
         if (options.lines && !options.lines.has(record.line)) continue;
         if (options.limit !== undefined && this.#rowsRead >= options.limit) break;
+        // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
+        if (isBlank(record.cells)) {
+          this.#blankRows += 1;
+          continue;
+        }
         this.#rowsRead += 1;
         const cells = isReport ? record.cells.map(unescapeFormula) : record.cells;
         const index = sequence++;
@@ -187,6 +210,7 @@ class Engine {
           await output.put(index, outcome);
         });
       }
+      this.#readingDone = true;
       await queue.onIdle();
       await output.flushed();
     } finally {
@@ -195,7 +219,13 @@ class Engine {
       progress?.stop();
       seen.close();
     }
-    return { counts: Object.fromEntries(this.#counts), rowsRead: this.#rowsRead, retries: this.#retries, stopReason: this.#stopReason };
+    return {
+      counts: Object.fromEntries(this.#counts),
+      rowsRead: this.#rowsRead,
+      blankRows: this.#blankRows,
+      retries: this.#retries,
+      stopReason: this.#stopReason,
+    };
   }
 
   /** Local checks and the ledger decision; an outcome when the row needs no request. */
@@ -261,7 +291,8 @@ class Engine {
       const maxErrors = this.#context.settings.maxErrors;
       if (maxErrors !== null && this.#failures >= maxErrors) this.#stop('max_errors');
     }
-    await this.report.write(outcome);
+    const columns = this.#reportColumns;
+    await this.report.write(columns ? { ...outcome, cells: columns.map((index) => outcome.cells[index] ?? '') } : outcome);
   }
 
   #stop(reason: StopReason): void {
@@ -274,6 +305,10 @@ class Engine {
     this.#graceTimer = setTimeout(() => this.#hardStop.abort(new Error('stop grace period over')), graceMs);
   }
 
+}
+
+function isBlank(cells: readonly string[]): boolean {
+  return cells.every((cell) => cell.trim() === '');
 }
 
 function invalid(line: number, cells: readonly string[], problem: RowProblem): RowOutcome {

@@ -13,7 +13,7 @@ import { compileMapping, loadMapping, type CompiledMapping } from '../mapping/in
 import type { MappingFile } from '../mapping/types.js';
 import { openCsv } from '../reader/index.js';
 import type { CsvSource } from '../reader/types.js';
-import { prepareReportDir, type ReportFiles } from '../report/report-writer.js';
+import { prepareReportDir, reportFiles, type ReportFiles } from '../report/report-writer.js';
 import { Pacer } from '../send/pacer.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -109,6 +109,7 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
       csv: options.csvPath,
     });
     const outDir = options.outDir ?? `lightfield-import-report/${timestamp(new Date())}-${command}`;
+    refuseReadingTheReport(options.csvPath, outDir);
     const files = await prepareReportDir(outDir);
     const statePath = resolve(options.statePath ?? DEFAULT_STATE_PATH);
     const ledger = Ledger.open(statePath, { readonly: mode === 'plan' });
@@ -135,6 +136,22 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
   } catch (error) {
     await source.close();
     throw error;
+  }
+}
+
+/**
+ * Importing `report/failed.csv` with `--out report` would overwrite the file while it is read: a fixed
+ * failed.csv must go to another report folder.
+ */
+function refuseReadingTheReport(csvPath: string, outDir: string): void {
+  const files = reportFiles(outDir);
+  const csv = resolve(csvPath);
+  if (csv === files.failed || csv === files.results || csv === files.summary) {
+    throw new ImportError(
+      'usage',
+      `${csvPath} is a report file of the folder this run writes its report to (${files.dir}); give another --out folder`,
+      { subject: csvPath },
+    );
   }
 }
 

@@ -16,6 +16,8 @@ export interface RunSummary {
   /** Rows per status; every status of the command is present. */
   counts: Record<string, number>;
   rowsRead: number;
+  /** Rows whose cells are all empty (spreadsheet leftovers): skipped, not reported row by row. */
+  blankRows: number;
   /** HTTP requests sent, retries included: writes, reads (definitions) and searches (lookups). */
   requests: { total: number; write: number; read: number; search: number };
   retries: number;
@@ -43,6 +45,7 @@ export function buildSummary(input: {
   finishedAt: number;
   counts: Record<string, number>;
   rowsRead: number;
+  blankRows: number;
   pacer: Pacer;
   retries: number;
   stopReason: StopReason | null;
@@ -62,6 +65,7 @@ export function buildSummary(input: {
     stopped: input.stopReason,
     counts,
     rowsRead: input.rowsRead,
+    blankRows: input.blankRows,
     requests: { total: write + read + search, write, read, search },
     retries: input.retries,
     rateLimited: input.pacer.rateLimited,

@@ -9,14 +9,15 @@
  */
 import type { ReadStream } from 'node:fs';
 import { pipeline, type Transform } from 'node:stream';
-import { CsvError, parse, type Parser } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import { ImportError } from '../errors.js';
 import { CSV_ENCODINGS, decodeText, detectEncoding, TranscodeToUtf8, Utf8Validator } from './decode.js';
 import { checkHeader } from './header.js';
 import { LineTracker } from './line-breaks.js';
 import { fileError, openFile, readStart, type OpenedFile } from './open-file.js';
-import { RecordBuilder, type ParsedRow } from './record-builder.js';
-import { detectDelimiter } from './sniff.js';
+import { createParser, isParseFailure, type ParsedRow, type ParserOptions, type ParserOutput } from './parser.js';
+import { RecordBuilder } from './record-builder.js';
+import { detectDelimiter, detectRecordDelimiters } from './sniff.js';
 import type { CsvEncoding, CsvReaderOptions, CsvRecord, CsvSource } from './types.js';
 
 /** How much of the start of the file the encoding and delimiter are guessed from. */
@@ -36,17 +37,19 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
   let encoding: CsvEncoding;
   let bomLength: number;
   let delimiter: string;
+  let recordDelimiters: string[];
   try {
     const start = await readStart(file, SAMPLE_BYTES, path);
     ({ encoding, bomLength } = detectEncoding(start, requestedEncoding));
-    delimiter =
-      requestedDelimiter ?? detectDelimiter(decodeText(start.subarray(bomLength), encoding), start.length === file.size);
+    const sample = decodeText(start.subarray(bomLength), encoding);
+    delimiter = requestedDelimiter ?? detectDelimiter(sample, start.length === file.size);
+    recordDelimiters = detectRecordDelimiters(sample);
   } catch (error) {
     await file.handle.close();
     throw error;
   }
 
-  const stream = openRecordStream(file, { encoding, bomLength, delimiter, maxRecordBytes });
+  const stream = openRecordStream(file, { encoding, bomLength, parser: { delimiter, recordDelimiters, maxRecordBytes } });
   const lines = new LineTracker();
   let header: string[];
   try {
@@ -77,7 +80,7 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
 interface RecordStream {
   file: ReadStream;
   /** The parser's output, pulled one row at a time. */
-  rows: AsyncIterator<ParsedRow>;
+  rows: AsyncIterator<ParserOutput>;
   sawInvalidBytes: () => boolean;
   /** Whether {@link close} has been called. */
   isClosed: () => boolean;
@@ -88,28 +91,16 @@ interface RecordStream {
 interface RecordStreamOptions {
   encoding: CsvEncoding;
   bomLength: number;
-  delimiter: string;
-  maxRecordBytes: number;
+  parser: ParserOptions;
 }
 
 function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): RecordStream {
   const file = opened.handle.createReadStream({ start: options.bomLength, highWaterMark: READ_CHUNK_BYTES });
   const validator = options.encoding === 'utf8' ? new Utf8Validator() : undefined;
   const decoder: Transform = validator ?? new TranscodeToUtf8(options.encoding);
-  const parser: Parser = parse({
-    delimiter: options.delimiter,
-    quote: '"',
-    escape: '"',
-    // Every kind of line break ends a record, so that a file with mixed line endings still splits into lines.
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    raw: true,
-    bom: false,
-    max_record_size: options.maxRecordBytes,
-  });
-  // Errors reach the consumer through the parser's iterator; the callback only keeps them from being unhandled.
+  const parser = createParser(options.parser);
+  // Parse errors come out of the parser in order; read errors reach the consumer through the
+  // parser's iterator. The callback only keeps them from being unhandled.
   pipeline(file, decoder, parser, () => undefined);
 
   let closed = false;
@@ -127,7 +118,7 @@ function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): Rec
   };
   return {
     file,
-    rows: parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRow>,
+    rows: parser[Symbol.asyncIterator]() as AsyncIterator<ParserOutput>,
     sawInvalidBytes: validator === undefined ? () => false : () => validator.sawInvalidBytes,
     isClosed: () => closed,
     close,
@@ -135,27 +126,28 @@ function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): Rec
 }
 
 async function readHeader(
-  rows: AsyncIterator<ParsedRow>,
+  rows: AsyncIterator<ParserOutput>,
   path: string,
   maxRecordBytes: number,
   lines: LineTracker,
 ): Promise<string[]> {
-  let first: IteratorResult<ParsedRow>;
+  let first: IteratorResult<ParserOutput>;
   try {
     first = await rows.next();
   } catch (error) {
-    throw headerReadError(error, path, maxRecordBytes);
+    throw fileError(error, path);
   }
   if (first.done === true) {
     throw new ImportError('csv_header', `${path} is empty: it has no header line`, { subject: path });
   }
-  const { record: header, raw } = first.value;
-  lines.locate(raw);
+  if (isParseFailure(first.value)) throw headerParseError(first.value.failure, path, maxRecordBytes);
+  const { record: header, raw, emptyLines }: ParsedRow = first.value;
+  lines.locate(raw, emptyLines);
   checkHeader(header, path);
   return header;
 }
 
-function headerReadError(error: unknown, path: string, maxRecordBytes: number): ImportError {
+function headerParseError(error: unknown, path: string, maxRecordBytes: number): ImportError {
   if (!(error instanceof CsvError)) return fileError(error, path);
   if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
     return new ImportError('csv_header', `${path}: the header has a quote that is never closed`, { subject: path, cause: error });
@@ -173,18 +165,21 @@ function headerReadError(error: unknown, path: string, maxRecordBytes: number): 
 async function* readRecords(stream: RecordStream, builder: RecordBuilder, path: string): AsyncGenerator<CsvRecord, void, undefined> {
   try {
     for (;;) {
-      let next: IteratorResult<ParsedRow>;
+      let next: IteratorResult<ParserOutput>;
       try {
         next = await stream.rows.next();
       } catch (error) {
         // Closing mid-read makes the stream end with a premature-close error: that is the asked-for stop.
         if (stream.isClosed()) return;
-        const last = builder.fromParserError(error);
-        if (last === undefined) throw fileError(error, path);
+        throw fileError(error, path);
+      }
+      if (next.done === true || stream.isClosed()) return;
+      if (isParseFailure(next.value)) {
+        const last = builder.fromParserError(next.value.failure, next.value.emptyLines);
+        if (last === undefined) throw fileError(next.value.failure, path);
         yield last;
         return;
       }
-      if (next.done === true || stream.isClosed()) return;
       yield builder.build(next.value);
     }
   } finally {

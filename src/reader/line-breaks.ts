@@ -23,13 +23,6 @@ export function countLineBreaks(text: string, from = 0, to = text.length): numbe
   return count;
 }
 
-/** The index of the first character of `text` that is not CR or LF. */
-export function skipLineBreaks(text: string, from = 0, to = text.length): number {
-  let index = from;
-  while (index < to && isLineBreak(text.charCodeAt(index))) index++;
-  return index;
-}
-
 /** The index just after the last character of `text` that is not CR or LF. */
 export function trimLineBreaksEnd(text: string, from = 0): number {
   let end = text.length;
@@ -52,29 +45,40 @@ export interface RecordPosition {
 }
 
 /**
- * Follows the line count through the file, one record after another. Each record's raw text, as
- * csv-parse gives it, is: the empty lines skipped before the record, the record, and the first
- * character of its line break (the LF of a CRLF is not included, which still counts one break).
- * Every record must go through {@link locate} in file order, the header first.
+ * Follows the line count through the file, one record after another, the header first. Each
+ * record comes with its raw text as csv-parse gives it (one character per empty line skipped
+ * before the record, the record, the first character of its line break: the LF of a CRLF is
+ * left out, which still counts as one break) and the parser's running count of skipped empty
+ * lines.
  */
 export class LineTracker {
   /** The line on which the next record's raw text starts. */
   #nextLine = 1;
+  /** Empty lines skipped up to the previous record. */
+  #emptyLines = 0;
 
-  locate(raw: string): RecordPosition {
-    const contentStart = skipLineBreaks(raw);
-    const line = this.#nextLine + (contentStart === 0 ? 0 : countLineBreaks(raw, 0, contentStart));
+  /** Where the next record starts and ends. */
+  locate(raw: string, emptyLines: number): RecordPosition {
+    const contentStart = this.#skipEmptyLines(emptyLines);
+    const line = this.#nextLine + contentStart;
     const breaks = countLineBreaks(raw, contentStart);
     this.#nextLine = line + breaks;
     const endsWithBreak = raw.length > contentStart && isLineBreak(raw.charCodeAt(raw.length - 1));
     return { line, lastLine: endsWithBreak ? line + breaks - 1 : line + breaks, contentStart };
   }
 
-  /** Where a record cut short by the end of the file (or by a parse error) starts and ends; trailing empty lines do not count. */
-  locateUnfinished(raw: string): RecordPosition {
-    const contentStart = skipLineBreaks(raw);
-    const line = this.#nextLine + (contentStart === 0 ? 0 : countLineBreaks(raw, 0, contentStart));
+  /** Where a record cut short by the end of the file (or by a parse error) starts and ends; trailing line breaks do not count. */
+  locateUnfinished(raw: string, emptyLines: number): RecordPosition {
+    const contentStart = this.#skipEmptyLines(emptyLines);
+    const line = this.#nextLine + contentStart;
     const lastLine = line + countLineBreaks(raw, contentStart, trimLineBreaksEnd(raw, contentStart));
     return { line, lastLine, contentStart };
+  }
+
+  /** The number of empty lines skipped since the previous record, which is also where the record starts in its raw text. */
+  #skipEmptyLines(emptyLines: number): number {
+    const skipped = emptyLines - this.#emptyLines;
+    this.#emptyLines = emptyLines;
+    return skipped;
   }
 }

@@ -35,8 +35,7 @@ export function findQuotingProblem(raw: string, start: number, delimiter: string
       if (afterQuotedCell === -1) return { kind: 'unclosed_quote', column };
       index = afterQuotedCell;
       if (index >= raw.length) return undefined;
-      const next = raw.charCodeAt(index);
-      if (next === CR || next === LF) return undefined;
+      if (endsRecord(raw, index)) return undefined;
       if (!raw.startsWith(delimiter, index)) return { kind: 'text_after_closing_quote', column };
       index += delimiter.length;
       nextQuote = raw.indexOf('"', index);
@@ -65,4 +64,15 @@ function closingQuoteEnd(raw: string, from: number): number {
     }
     return quote + 1;
   }
+}
+
+/**
+ * Whether the line break character at `index` ends the record. An LF always does; a CR when it
+ * starts a CRLF or is the raw text's last character (how csv-parse hands over a CRLF); a lone
+ * CR elsewhere is a character of the cell, in files whose records end with LF.
+ */
+function endsRecord(raw: string, index: number): boolean {
+  const code = raw.charCodeAt(index);
+  if (code === LF) return true;
+  return code === CR && (index === raw.length - 1 || raw.charCodeAt(index + 1) === LF);
 }

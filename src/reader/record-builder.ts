@@ -11,13 +11,8 @@ import { CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { LineTracker, type RecordPosition } from './line-breaks.js';
 import { findQuotingProblem, type QuotingProblem } from './quoting.js';
+import type { ParsedRow } from './parser.js';
 import type { CsvRecord } from './types.js';
-
-/** One record as csv-parse emits it with `raw: true`. */
-export interface ParsedRow {
-  record: string[];
-  raw: string;
-}
 
 type RecordError = NonNullable<CsvRecord['error']>;
 
@@ -52,7 +47,7 @@ export class RecordBuilder {
   /** The record for the next row the parser emitted. */
   build(row: ParsedRow): CsvRecord {
     const { raw } = row;
-    const position = this.#lines.locate(raw);
+    const position = this.#lines.locate(raw, row.emptyLines);
     const cellCount = row.record.length;
     const cells = this.#fitToHeader(row.record);
 
@@ -69,12 +64,12 @@ export class RecordBuilder {
 
   /**
    * The last record when the parser stopped on `error`, or `undefined` when `error` is not a
-   * parse error (a read error, which the caller reports as such).
+   * parse error (the caller reports that one as such).
    */
-  fromParserError(error: unknown): CsvRecord | undefined {
+  fromParserError(error: unknown, emptyLines: number): CsvRecord | undefined {
     if (!(error instanceof CsvError)) return undefined;
     const raw = typeof error['raw'] === 'string' ? error['raw'] : '';
-    const position = this.#lines.locateUnfinished(raw);
+    const position = this.#lines.locateUnfinished(raw, emptyLines);
     const firstLine = raw.slice(position.contentStart, lineEnd(raw, position.contentStart));
     // The record's cells as the user sees them on its first line; what the broken quote swallowed is in the message.
     const cells = this.#fitToHeader(parseLeniently(firstLine, this.#delimiter));

@@ -78,3 +78,13 @@ export function countCells(text: string, delimiter: string, maxRecords: number, 
   if (recordHasContent && lastRecordIsWhole && counts.length < maxRecords) counts.push(cells);
   return counts;
 }
+
+/**
+ * The line breaks that end a record outside quotes. CRLF and LF always do, so that a file with
+ * mixed line endings still splits into its lines; a lone CR only in a file without any LF (old
+ * Mac exports), because elsewhere a lone CR is more likely text inside a cell that its writer
+ * did not quote (csv-stringify, for one, leaves it unquoted).
+ */
+export function detectRecordDelimiters(sample: string): string[] {
+  return sample.includes('\n') ? ['\r\n', '\n'] : ['\r\n', '\n', '\r'];
+}

@@ -74,6 +74,9 @@ export function reportFiles(dir: string): ReportFiles {
 function csvLine(cells: readonly (string | number)[]): string {
   return stringify([cells.map((cell) => (typeof cell === 'string' ? escapeFormula(cell) : cell))], {
     record_delimiter: '\n',
+    // With a '\n' record delimiter csv-stringify would leave a lone CR unquoted, and a reader
+    // would take it for a line break: quote such cells too.
+    quoted_match: /\r/,
   });
 }
 

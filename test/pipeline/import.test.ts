@@ -161,6 +161,16 @@ describe('runImport - a messy CRM export', () => {
     expect(JSON.stringify(summaryText)).not.toContain(API_KEY);
   });
 
+  test('rows of empty cells left by a spreadsheet are skipped and counted, not reported as invalid', async () => {
+    const setup = files();
+    const blank = HEADER.map(() => '');
+    workspace.write('export.csv', csvText([HEADER, ROWS[0]!, blank, blank], { delimiter: ';' }));
+    const summary = await runImport(setup);
+    expect(summary.counts).toMatchObject({ created: 1, invalid: 0 });
+    expect(summary.blankRows).toBe(2);
+    expect(workspace.readCsv('report/results.csv')).toHaveLength(1);
+  });
+
   test('--limit reads only the first rows', async () => {
     const summary = await runImport({ ...files(), limit: 2 });
     expect(summary.rowsRead).toBe(2);

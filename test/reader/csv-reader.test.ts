@@ -107,8 +107,8 @@ describe('openCsv() - dialects and line numbers', () => {
       records: [[4, ['Acme', '1']]],
     },
     {
-      name: 'mixed line endings',
-      content: 'Name,Amount\nAcme,1\r\nBeta,2\rGamma,3\n',
+      name: 'mixed LF and CRLF line endings',
+      content: 'Name,Amount\nAcme,1\r\nBeta,2\nGamma,3\r\n',
       header: ['Name', 'Amount'],
       delimiter: ',',
       records: [
@@ -126,6 +126,26 @@ describe('openCsv() - dialects and line numbers', () => {
         [2, ['Acme', '1']],
         [3, ['Beta', 'x\ry']],
         [5, ['Gamma', '3']],
+      ],
+    },
+    {
+      name: 'a lone CR inside an unquoted cell of an LF file stays in the cell',
+      content: 'Name,Notes\nAcme,one\rtwo\nBeta,x\n',
+      header: ['Name', 'Notes'],
+      delimiter: ',',
+      records: [
+        [2, ['Acme', 'one\rtwo']],
+        [4, ['Beta', 'x']],
+      ],
+    },
+    {
+      name: 'a cell starting with a lone CR is not mistaken for a skipped empty line',
+      content: 'Name,Notes\n\rx,1\n\nBeta,2\n',
+      header: ['Name', 'Notes'],
+      delimiter: ',',
+      records: [
+        [2, ['\rx', '1']],
+        [5, ['Beta', '2']],
       ],
     },
     {

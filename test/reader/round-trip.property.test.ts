@@ -6,6 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
+import { ImportError } from '../../src/errors.js';
 import { readAll, useCsvFiles } from './csv-files.js';
 
 const files = useCsvFiles();
@@ -45,7 +46,14 @@ describe('openCsv() - round trip', () => {
   test('any table in any dialect reads back identical, with the line each record starts on', async () => {
     await fc.assert(
       fc.asyncProperty(table, dialect, async ({ header, rows }, options) => {
-        const stringifyOptions = { delimiter: options.delimiter, record_delimiter: options.recordDelimiter, quoted: options.quoteEveryCell };
+        // Quote every cell holding a CR or LF, as Excel, Python and Google Sheets do: a lone CR
+        // left unquoted before the line break would be indistinguishable from a CRLF.
+        const stringifyOptions = {
+          delimiter: options.delimiter,
+          record_delimiter: options.recordDelimiter,
+          quote_record_delimiter: true,
+          quoted: options.quoteEveryCell,
+        };
         const texts = [header, ...rows].map((record) => stringify([record], stringifyOptions));
         let text = texts.join('');
         if (!options.trailingLineBreak) text = text.slice(0, -options.recordDelimiter.length);
@@ -92,6 +100,34 @@ describe('openCsv() - round trip', () => {
         },
       ),
       { numRuns: 50 },
+    );
+  });
+
+  test('any bytes at all: no crash, and records come out in line order within the file', async () => {
+    const garbage = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.string({ unit: fc.constantFrom('a', 'b', ',', ';', '"', '""', '\r', '\n', '\r\n', '\0', 'é'), maxLength: 80 }).map((text) =>
+        Buffer.from(`Name,Notes\n${text}`),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(garbage, async (bytes) => {
+        const text = Buffer.from(bytes).toString('latin1');
+        const lastLine = lineBreaks(text) + 1;
+        try {
+          const { records } = await readAll({ path: files.write(bytes), maxRecordBytes: 200 });
+          let previous = 0;
+          for (const record of records) {
+            expect(record.line).toBeGreaterThan(previous);
+            expect(record.line).toBeLessThanOrEqual(lastLine);
+            previous = record.line;
+          }
+        } catch (error) {
+          // Only a clean refusal of the whole file is acceptable, never a crash.
+          expect(error).toBeInstanceOf(ImportError);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -107,7 +107,7 @@ describe('openCsv() - streaming', () => {
     async (encoding) => {
       const header = ['ID', 'Name', 'Notes'];
       const rows: string[][] = [];
-      for (let index = 0; index < 3000; index++) {
+      for (let index = 0; index < 8000; index++) {
         rows.push([String(index), `Café Müller ${'€'.repeat(index % 5)} 日本 😀`, index % 3 === 0 ? `line one\r\nline "two"` : 'x, y']);
       }
       const text = stringify([header, ...rows], { record_delimiter: 'windows' });
