@@ -15,7 +15,7 @@ export interface GlobalArguments {
 
 export interface SendArguments {
   out?: string;
-  state: string;
+  state?: string;
   rate: number;
   concurrency: number;
   maxRetries: number;
@@ -73,8 +73,10 @@ function sendOptions<T>(yargs: Argv<T>): Argv<T & SendArguments> {
     .option('state', {
       type: 'string',
       group: REPORT,
-      default: '.lightfield-import/state.db',
-      describe: 'Run ledger (SQLite) that makes reruns resume and never create a row twice',
+      // No yargs default: `retry` must tell "not given" (use the earlier run's ledger) from a path.
+      describe:
+        'Run ledger (SQLite) that makes reruns resume and never create a row twice ' +
+        "[default: .lightfield-import/state.db; retry: the earlier run's]",
     })
     .option('rate', {
       type: 'number',
@@ -133,6 +135,9 @@ function readOptions<T>(yargs: Argv<T>): Argv<T & { limit?: number; delimiter?: 
 export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Promise<void>): Argv {
   return yargs
     .scriptName('lightfield-import')
+    // An option given twice (`-m a.json -m b.json`, a wrapper script adding `--out`) takes the last
+    // value, as most command-line tools do, instead of becoming an array no option expects.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nBulk-import CSV files into Lightfield CRM as opportunities.')
     .option('api-key', {
       type: 'string',

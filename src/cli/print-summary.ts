@@ -5,6 +5,7 @@ const STOP_EXPLANATION: Record<string, string> = {
   signal: 'stopped by a signal (Ctrl-C / SIGTERM)',
   max_errors: 'stopped after --max-errors failed or invalid rows',
   auth: 'stopped: Lightfield refused the API key during the run',
+  storage: 'stopped: the run ledger or the report could not be written (disk full?); the error is in the log',
 };
 
 export function formatSummary(summary: RunSummary, resumeCommand?: string): string {

@@ -48,7 +48,7 @@ function commonOptions(args: GlobalArguments & SendArguments, signal: AbortSigna
     ...(args.apiKey !== undefined ? { apiKey: args.apiKey } : {}),
     ...(args.baseUrl !== undefined ? { baseUrl: args.baseUrl } : {}),
     ...(args.out !== undefined ? { outDir: args.out } : {}),
-    statePath: args.state,
+    ...(args.state !== undefined ? { statePath: args.state } : {}),
     rate: args.rate,
     concurrency: args.concurrency,
     maxRetries: args.maxRetries,

@@ -96,8 +96,9 @@ export class Ledger {
 
   /**
    * Durably records that a request is about to go out: committed before returning. Keeps the
-   * applied payload, `firstSentAt`, `attempts` and the last answer of an existing entry; the
-   * request's payload becomes the pending one.
+   * applied payload, `attempts` and the last answer of an existing entry, and `firstSentAt` when
+   * the key is the same (the time the key was first sent); the request's payload becomes the
+   * pending one.
    */
   markInFlight(request: InFlightRequest): void {
     this.#assertWritable();
@@ -117,7 +118,9 @@ export class Ledger {
         opportunityId: request.opportunityId ?? current?.opportunityId ?? null,
         httpLink: request.httpLink ?? current?.httpLink ?? null,
         attempts: current?.attempts ?? 0,
-        firstSentAt: current?.firstSentAt ?? this.#now(),
+        // The 24 h idempotency window runs from the first send of this key: a new key starts it anew.
+        firstSentAt:
+          current && current.idempotencyKey === request.idempotencyKey ? (current.firstSentAt ?? this.#now()) : this.#now(),
         lastAnswerAt: current?.lastAnswerAt ?? null,
         lastError: current?.lastError ?? null,
       };

@@ -23,6 +23,11 @@ export function checkSource(
   return index === undefined ? undefined : { kind: 'column', column, index };
 }
 
+/** Header names longer than this are shortened in messages (a binary file makes very long ones). */
+const MAX_NAME_SHOWN = 40;
+/** Control characters (tab, CR and LF aside) and U+FFFD, which decoding leaves for bytes it cannot read. */
+const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
+
 /** The CSV header, matched exactly (each header cell trimmed); misses become problems with a suggestion. */
 export class ColumnIndex {
   readonly #indexes = new Map<string, number>();
@@ -45,11 +50,21 @@ export class ColumnIndex {
     if (index !== undefined) return index;
     const close = closestMatches(column, this.#header, 1);
     const hint = close.length > 0 ? ` (did you mean ${quotedList(close)}?)` : '';
+    const shown = this.#header.map((name) => (name.length > MAX_NAME_SHOWN ? `${name.slice(0, MAX_NAME_SHOWN - 1)}…` : name));
     this.problems.add(
       'mapping_missing_column',
       path,
-      `column "${column}" is not in the header of ${this.csvFile}${hint}; its columns: ${quotedList(this.#header, 50)}`,
+      `column "${column}" is not in the header of ${this.csvFile}${hint}; its columns: ${quotedList(shown, 50)}${this.#notText()}`,
     );
     return undefined;
+  }
+
+  /** A hint when the header is not text: the usual cause of "no such column" is the wrong encoding or a binary file. */
+  #notText(): string {
+    if (!this.#header.some((name) => NOT_TEXT.test(name))) return '';
+    return (
+      '. The header holds characters that are not text: if the file is not UTF-8, pass --encoding ' +
+      '(windows-1252, latin1 or utf16le); if it is a spreadsheet (.xlsx), save it as CSV first'
+    );
   }
 }

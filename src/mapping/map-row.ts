@@ -59,6 +59,10 @@ function mapField(field: CompiledField, cells: readonly string[], problems: RowP
   const raw = cellAt(cells, field.source.index);
   const cell = field.trim ? raw.trim() : raw;
   if (cell.trim() === '') return emptyField(field, column, problems);
+  if (cell.includes('\0')) {
+    problems.push(nulCharacter(column));
+    return undefined;
+  }
   const result = field.convert(cell);
   if (!result.ok) {
     problems.push({
@@ -100,6 +104,10 @@ function mapRelationship(
   } else {
     const raw = cellAt(cells, source.index);
     const cell = relationship.trim ? raw.trim() : raw;
+    if (cell.includes('\0')) {
+      problems.push(nulCharacter(column));
+      return undefined;
+    }
     values = splitValues(cell, relationship.split, relationship.trim);
   }
   if (values.length === 0) values = relationship.fallback ?? [];
@@ -155,6 +163,19 @@ function cellAt(cells: readonly string[], index: number): string {
 
 function sourceColumn(entry: CompiledField | CompiledRelationship): string {
   return entry.source.kind === 'column' ? entry.source.column : entry.key;
+}
+
+/**
+ * A NUL character is never text a person typed: it is binary data, or a UTF-16 file read as
+ * another encoding. Sent on, it would be stored as garbage or refused by the API's database.
+ */
+function nulCharacter(column: string): RowProblem {
+  return {
+    type: 'invalid_value',
+    code: 'nul_character',
+    param: column,
+    message: `column "${column}": holds a NUL character (binary data, or a file in another encoding: see --encoding); remove it`,
+  };
 }
 
 /** A converter bug must not stop the run: the row is refused with what is known. */

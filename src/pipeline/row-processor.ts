@@ -6,8 +6,8 @@
  * that could not wait) stays `in_flight` in the ledger, so the next run sends it again with the
  * same Idempotency-Key instead of creating a second record.
  */
-import type { RowProblem } from '../errors.js';
-import { APIError, LightfieldError, NotFoundError } from '../lightfield/errors.js';
+import { ImportError, type RowProblem } from '../errors.js';
+import { APIError, APIUserAbortError, LightfieldError, NotFoundError } from '../lightfield/errors.js';
 import type { LightfieldClient, RequestOptions } from '../lightfield/client.js';
 import type {
   CreateOpportunityBody,
@@ -72,6 +72,26 @@ export class RowProcessor {
     try {
       return await this.#run(row, row.action);
     } catch (error) {
+      if (error instanceof ImportError && error.code === 'state_unwritable') return this.#ledgerFailed(row, error);
+      if (error instanceof APIUserAbortError) {
+        // The run stopped while this row was still looking up its relationships: nothing was sent.
+        return this.#outcome(row, 'not_attempted', {
+          attempts: 0,
+          problem: { type: 'stopped', code: 'not_attempted', param: '', message: 'the run stopped before this row was sent; rerun the same command to resume' },
+        });
+      }
+      if (error instanceof LightfieldError) {
+        // A lookup (or the 24 h identity check) got no usable answer: nothing was written.
+        return this.#outcome(row, 'failed', {
+          attempts: 0,
+          problem: {
+            type: error instanceof APIError ? (error.type ?? `http_${error.status}`) : 'connection_error',
+            code: error instanceof APIError ? (error.code ?? String(error.status)) : error.name,
+            param: '',
+            message: `a lookup for this row failed: ${error.message}; nothing was written for it`,
+          },
+        });
+      }
       // A bug or an unexpected answer must not lose the row: report it, keep the run going.
       this.#deps.logger.error({ line: row.line, err: error }, 'unexpected error while processing the row');
       return this.#outcome(row, 'failed', {
@@ -84,6 +104,22 @@ export class RowProcessor {
         },
       });
     }
+  }
+
+  /** The ledger cannot be written (disk full): the run stops (run.ts); the row goes to the rerun. */
+  #ledgerFailed(row: ReadyRow, error: ImportError): RowOutcome {
+    this.#deps.logger.error({ event: 'ledger_error', line: row.line }, error.message);
+    return this.#outcome(row, 'failed', {
+      attempts: 0,
+      problem: {
+        type: 'state_unwritable',
+        code: 'ledger_unwritable',
+        param: '',
+        message:
+          `${error.message} The run stopped: free some space and rerun the same command; ` +
+          'a request that went out is sent again with its Idempotency-Key, so nothing is created twice.',
+      },
+    });
   }
 
   async #run(row: ReadyRow, action: RowAction): Promise<RowOutcome> {
@@ -188,7 +224,7 @@ export class RowProcessor {
           httpLink: found.entity.httpLink,
           attempts: 0,
         });
-        return this.#continueAfterResume(row, 0);
+        return this.#continueAfterResume(row, 0, 'created');
       }
       if (found.kind === 'ambiguous') {
         return this.#outcome(row, 'failed', { attempts: 0, problem: found.problem, entry });
@@ -220,7 +256,12 @@ export class RowProcessor {
             this.#deps.client.updateOpportunity(entry.opportunityId!, body as UpdateOpportunityBody, this.#writeOptions(key)),
           );
     const status = entry.operation === 'create' ? 'created' : 'updated';
-    if (!sent.ok) return this.#answered(row, status, sent, key, 0);
+    if (!sent.ok) {
+      const failed = this.#answered(row, status, sent, key, 0);
+      // The old request was refused, so nothing of it landed: the row as it is now may still go.
+      if (sent.unknown || entry.pendingPayloadHash === row.payloadHash) return failed;
+      return this.#continueAfterResume(row, sent.attempts, status);
+    }
     this.#deps.ledger.markAnswered(this.#deps.namespace, row.identity, {
       status,
       opportunityId: sent.entity.id,
@@ -231,10 +272,11 @@ export class RowProcessor {
       return this.#outcome(row, status, { attempts: sent.attempts, key, entity: sent.entity });
     }
     // The file changed since that request went out: bring the record up to date.
-    return this.#continueAfterResume(row, sent.attempts);
+    return this.#continueAfterResume(row, sent.attempts, status);
   }
 
-  async #continueAfterResume(row: ReadyRow, attemptsBefore: number): Promise<RowOutcome> {
+  /** After a resumed request: what the row as it is now still needs. `status` is the resumed request's. */
+  async #continueAfterResume(row: ReadyRow, attemptsBefore: number, status: 'created' | 'updated'): Promise<RowOutcome> {
     const entry = this.#deps.ledger.get(this.#deps.namespace, row.identity);
     const action = decide({
       entry,
@@ -247,7 +289,7 @@ export class RowProcessor {
     if (action.kind === 'update') return this.#update(row, action.entry, action.changed, attemptsBefore);
     if (action.kind === 'unchanged' || action.kind === 'not_updated') {
       const outcome = await this.#run(row, action);
-      return { ...outcome, status: 'created', attempts: attemptsBefore };
+      return { ...outcome, status, attempts: attemptsBefore };
     }
     return this.#create(row, attemptsBefore);
   }

@@ -6,7 +6,7 @@
 import PQueue from 'p-queue';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import type { RowProblem } from '../errors.js';
+import { ImportError, type RowProblem } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
 import { LookupResolver } from '../lookup/resolver.js';
@@ -88,16 +88,46 @@ async function run(mode: RunMode, command: string, options: RunOptions): Promise
       files: context.files,
       mode,
     });
-    await engine.report.close(summary);
-    if (mode === 'import') {
-      context.ledger.finishRun(runId, { finishedAt: Date.now(), exitCode: summary.exitCode, summary: JSON.stringify(summary) });
+    let reportFailure: unknown;
+    try {
+      await engine.report.close(summary);
+    } catch (error) {
+      reportFailure = error;
     }
+    if (mode === 'import') {
+      try {
+        context.ledger.finishRun(runId, { finishedAt: Date.now(), exitCode: summary.exitCode, summary: JSON.stringify(summary) });
+      } catch (error) {
+        logger.error({ event: 'ledger_error' }, `the run ledger could not record the end of the run: ${(error as Error).message}`);
+      }
+    }
+    if (reportFailure !== undefined) throw reportStopped(reportFailure, mode, context.settings.state);
     logger.info({ event: 'finish', exitCode: summary.exitCode, counts: summary.counts }, `${command} finished`);
     return summary;
   } finally {
-    context.ledger.close();
+    try {
+      context.ledger.close();
+    } catch (error) {
+      // Answers not yet written stay `in_flight`: the next run sends them again with their keys.
+      logger.error({ event: 'ledger_error' }, `the run ledger could not record the last answers: ${(error as Error).message}`);
+    }
     await context.source.close();
   }
+}
+
+/** The report cannot be written (disk full): the run stopped; say what is safe and how to resume. */
+function reportStopped(failure: unknown, mode: RunMode, statePath: string): unknown {
+  if (!(failure instanceof ImportError)) return failure;
+  const resume =
+    mode === 'import'
+      ? `; the run stopped after its requests in flight. The run ledger ${statePath} records every row sent: free some space and rerun the same command (rows already imported end \`unchanged\`; none is created twice).`
+      : '; the plan stopped.';
+  return new ImportError('report_incomplete', `${failure.message}${resume}`, { subject: failure.subject ?? statePath, cause: failure });
+}
+
+/** The ledger cannot be read or written (disk full, I/O error). */
+function isStorageError(error: unknown): boolean {
+  return error instanceof ImportError && error.code === 'state_unwritable';
 }
 
 class Engine {
@@ -114,6 +144,7 @@ class Engine {
   #blankRows = 0;
   #rowsDone = 0;
   #failures = 0;
+  #reportFailed = false;
   /** Indices of the input columns the report repeats; undefined: all of them. */
   readonly #reportColumns: number[] | undefined;
 
@@ -193,7 +224,17 @@ class Engine {
           await this.#put(output, index, notAttempted(record.line, cells));
           continue;
         }
-        const prepared = this.#prepare(record, cells, seen, now());
+        let prepared: ReadyRow | RowOutcome;
+        try {
+          prepared = this.#prepare(record, cells, seen, now());
+        } catch (error) {
+          // The ledger cannot be read: stop sending, and leave the row to the rerun.
+          if (!isStorageError(error)) throw error;
+          this.#logger.error({ event: 'ledger_error', line: record.line }, (error as Error).message);
+          this.#stop('storage');
+          await this.#put(output, index, notAttempted(record.line, cells));
+          continue;
+        }
         if ('status' in prepared) {
           await this.#put(output, index, prepared);
           continue;
@@ -207,6 +248,8 @@ class Engine {
         void queue.add(async () => {
           const outcome = this.#stopReason ? notAttempted(prepared.line, prepared.cells) : await processor.process(prepared);
           if (outcome.problem?.type === 'unauthorized' || outcome.problem?.type === 'forbidden') this.#stop('auth');
+          if (outcome.problem?.type === 'state_unwritable') this.#stop('storage');
+          this.#settled(outcome);
           await output.put(index, outcome);
         });
       }
@@ -277,7 +320,19 @@ class Engine {
     return { line: record.line, cells, identity: mapped.identity, ...row, payload, payloadHash: hash, action };
   }
 
+  /**
+   * Counts a refused row as soon as its outcome is known, not when the ordered report reaches it:
+   * `--max-errors` must stop the sending before rows queued behind a slow one are dispatched.
+   */
+  #settled(outcome: RowOutcome): void {
+    if (outcome.status !== 'failed' && outcome.status !== 'invalid') return;
+    this.#failures += 1;
+    const maxErrors = this.#context.settings.maxErrors;
+    if (maxErrors !== null && this.#failures >= maxErrors) this.#stop('max_errors');
+  }
+
   async #put(output: OrderedOutput<RowOutcome>, index: number, outcome: RowOutcome): Promise<void> {
+    this.#settled(outcome);
     const written = output.put(index, outcome);
     // Rows that need no request come much faster than the report file takes them: wait now and then.
     if (output.waiting > 256 || index % 512 === 0) await written;
@@ -286,13 +341,16 @@ class Engine {
   async #write(outcome: RowOutcome): Promise<void> {
     this.#counts.set(outcome.status, (this.#counts.get(outcome.status) ?? 0) + 1);
     this.#rowsDone += 1;
-    if (outcome.status === 'failed' || outcome.status === 'invalid') {
-      this.#failures += 1;
-      const maxErrors = this.#context.settings.maxErrors;
-      if (maxErrors !== null && this.#failures >= maxErrors) this.#stop('max_errors');
-    }
     const columns = this.#reportColumns;
-    await this.report.write(columns ? { ...outcome, cells: columns.map((index) => outcome.cells[index] ?? '') } : outcome);
+    if (this.#reportFailed) return;
+    try {
+      await this.report.write(columns ? { ...outcome, cells: columns.map((index) => outcome.cells[index] ?? '') } : outcome);
+    } catch (error) {
+      // Disk full: stop sending rows whose outcome could not be reported; close() rethrows the error.
+      this.#reportFailed = true;
+      this.#logger.error({ event: 'report_error' }, (error as Error).message);
+      this.#stop('storage');
+    }
   }
 
   #stop(reason: StopReason): void {

@@ -112,7 +112,8 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
     refuseReadingTheReport(options.csvPath, outDir);
     const files = await prepareReportDir(outDir);
     const statePath = resolve(options.statePath ?? DEFAULT_STATE_PATH);
-    const ledger = Ledger.open(statePath, { readonly: mode === 'plan' });
+    // The ledger stamps `firstSentAt` with the run's clock: the 24 h key window is measured on it.
+    const ledger = Ledger.open(statePath, { readonly: mode === 'plan', ...(options.now ? { now: options.now } : {}) });
     const settings: RunSettings = {
       command,
       csv: resolve(options.csvPath),

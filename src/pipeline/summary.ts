@@ -4,8 +4,11 @@ import type { Pacer } from '../send/pacer.js';
 import type { RunMode, RunSettings } from './setup.js';
 import { IMPORT_STATUSES, PLAN_STATUSES } from './status.js';
 
-/** Why a run stopped before its last row: Ctrl-C/SIGTERM, `--max-errors`, or the key stopped working. */
-export type StopReason = 'signal' | 'max_errors' | 'auth';
+/**
+ * Why a run stopped before its last row: Ctrl-C/SIGTERM, `--max-errors`, the key stopped working, or
+ * the ledger or the report could not be written (disk full).
+ */
+export type StopReason = 'signal' | 'max_errors' | 'auth' | 'storage';
 
 export interface RunSummary {
   command: string;

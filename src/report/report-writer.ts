@@ -4,9 +4,8 @@
  * `summary.json`. Nothing is held in memory beyond the stream buffers.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { open, writeFile } from 'node:fs/promises';
+import { open, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
 import { ImportError, type RowProblem } from '../errors.js';
 import type { RowStatus } from '../pipeline/status.js';
@@ -88,6 +87,9 @@ export async function prepareReportDir(dir: string): Promise<ReportFiles> {
   const files = reportFiles(dir);
   try {
     mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+    // An earlier run's files go: the new ones are created owner-only (an existing file would keep
+    // its mode), and a stale summary.json cannot pass for this run's if this one is cut short.
+    await Promise.all([files.results, files.failed, files.summary].map((file) => rm(file, { force: true })));
     const probe = await open(files.results, 'w', PRIVATE_FILE_MODE);
     await probe.close();
   } catch (error) {
@@ -105,12 +107,16 @@ export class ReportWriter {
   readonly #failed: WriteStream;
   readonly #header: readonly string[];
   #failedCount = 0;
+  /** The first write error (disk full…): kept, so that it stops the run instead of crashing the process. */
+  #failure: ImportError | undefined;
 
   constructor(files: ReportFiles, header: readonly string[]) {
     this.files = files;
     this.#header = header;
     this.#results = createWriteStream(files.results, { mode: PRIVATE_FILE_MODE });
     this.#failed = createWriteStream(files.failed, { mode: PRIVATE_FILE_MODE });
+    this.#results.on('error', (error) => this.#fail(files.results, error));
+    this.#failed.on('error', (error) => this.#fail(files.failed, error));
     this.#results.write(csvLine([...RESULT_COLUMNS, ...header]));
     this.#failed.write(csvLine([...header, ...FAILED_COLUMNS]));
   }
@@ -122,6 +128,7 @@ export class ReportWriter {
 
   /** Appends one row; resolves when the stream can take more (backpressure to the pipeline). */
   async write(outcome: RowOutcome): Promise<void> {
+    this.#throwIfFailed();
     const cells = this.#cellsInHeaderShape(outcome.cells);
     const problem = outcome.problem;
     const resultsOk = this.#results.write(
@@ -154,14 +161,33 @@ export class ReportWriter {
         ]),
       );
     }
-    if (!resultsOk) await once(this.#results, 'drain');
-    if (!failedOk) await once(this.#failed, 'drain');
+    if (!resultsOk) await drained(this.#results);
+    if (!failedOk) await drained(this.#failed);
+    this.#throwIfFailed();
   }
 
-  /** Flushes and closes the CSV files, then writes `summary.json`. */
+  /** Flushes and closes the CSV files, then writes `summary.json`. Throws a `report_incomplete` ImportError. */
   async close(summary: unknown): Promise<void> {
-    await Promise.all([endStream(this.#results), endStream(this.#failed)]);
-    await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+    this.#throwIfFailed();
+    try {
+      await Promise.all([endStream(this.#results), endStream(this.#failed)]);
+      this.#throwIfFailed();
+      await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+    } catch (error) {
+      this.#fail(this.files.summary, error);
+      this.#throwIfFailed();
+    }
+  }
+
+  #fail(file: string, error: unknown): void {
+    this.#failure ??= new ImportError('report_incomplete', `Cannot write the report file ${file} (${(error as Error).message})`, {
+      subject: file,
+      cause: error,
+    });
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure;
   }
 
   #cellsInHeaderShape(cells: readonly string[]): readonly string[] {
@@ -170,6 +196,20 @@ export class ReportWriter {
     while (shaped.length < this.#header.length) shaped.push('');
     return shaped;
   }
+}
+
+/** Resolves when the stream takes more, or when it failed and closed (it will never drain then). */
+function drained(stream: WriteStream): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolvePromise) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolvePromise();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }
 
 function endStream(stream: WriteStream): Promise<void> {

@@ -124,10 +124,11 @@ export function waitFor(condition: () => boolean, done: Promise<unknown>, interv
         resolve(true);
       }
     }, intervalMs);
-    void done.finally(() => {
+    const onDone = (): void => {
       if (finished) return;
       clearInterval(timer);
       resolve(condition());
-    });
+    };
+    done.then(onDone, onDone);
   });
 }

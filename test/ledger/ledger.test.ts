@@ -206,8 +206,24 @@ describe('Ledger updates of a created record', () => {
       payloadHash: 'hash-v1',
       pendingPayloadHash: 'hash-v2',
       opportunityId: 'opp_1',
-      firstSentAt: 1000,
+      // The update's key was first sent at 3000: its 24 h idempotency window starts there.
+      firstSentAt: 3000,
     });
+  });
+
+  test('the same key sent again keeps the time it was first sent', () => {
+    const ledger = createdThenUpdating();
+    const entry = ledger.get('hubspot', '["42"]')!;
+    ledger.markInFlight({
+      namespace: 'hubspot',
+      identity: '["42"]',
+      payloadHash: entry.pendingPayloadHash,
+      payload: entry.pendingPayload,
+      requestBody: entry.requestBody!,
+      operation: entry.operation,
+      idempotencyKey: entry.idempotencyKey,
+    });
+    expect(ledger.get('hubspot', '["42"]')?.firstSentAt).toBe(entry.firstSentAt);
   });
 
   test('a failed update keeps the ID, the link, the applied payload and the request body', () => {

@@ -1,0 +1,68 @@
+/**
+ * Bad mapping files through the built CLI: each is refused before any write (exit 2) with a
+ * message that names the file, the place in it and what to write instead. A cell naming an option
+ * the organization does not have is a row problem: that row is `invalid`, the others land.
+ */
+import { describe, test } from '@jest/globals';
+import { HEADER, MAPPING, runCase, type BadInputCase } from './corpus.js';
+
+const CASES: BadInputCase[] = [
+  {
+    name: 'a mapping file that does not exist',
+    csv: `${HEADER}\n1,Deal,Proposal,Initech\n`,
+    args: (paths) => ['--mapping', `${paths.mapping}.missing`],
+    code: 2,
+    says: ['mapping.json.missing', 'not found'],
+  },
+  {
+    name: 'a mapping with a JSON syntax error: line and column in the message',
+    csv: `${HEADER}\n1,Deal,Proposal,Initech\n`,
+    mapping: '{\n  "object": "opportunity",\n  "fields": {\n    "$name": "name",,\n  }\n}\n',
+    code: 2,
+    says: [/mapping\.json:4:\d+/, 'not valid JSON'],
+  },
+  {
+    name: 'a mapping that fails its schema: the property, the place and a suggestion',
+    csv: `${HEADER}\n1,Deal,Proposal,Initech\n`,
+    mapping: { ...MAPPING, fields: { ...MAPPING.fields, $name: { colum: 'name' } } },
+    code: 2,
+    says: [/mapping\.json:\d+:\d+/, 'fields.$name.colum', 'did you mean "column"'],
+  },
+  {
+    name: 'a mapping naming a field the organization does not define',
+    csv: `${HEADER}\n1,Deal,Proposal,Initech\n`,
+    mapping: { ...MAPPING, fields: { ...MAPPING.fields, noSuchField: 'name' } },
+    code: 2,
+    says: ['fields.noSuchField', 'Defined fields'],
+  },
+  {
+    name: 'a mapping writing a read-only field',
+    csv: `${HEADER}\n1,Deal,Proposal,Initech\n`,
+    mapping: { ...MAPPING, fields: { ...MAPPING.fields, $summary: 'name' } },
+    code: 2,
+    says: ['$summary', 'read-only'],
+  },
+  {
+    name: 'a mapping alias to an option label that does not exist',
+    csv: `${HEADER}\n1,Deal,Proposal,Initech\n`,
+    mapping: { ...MAPPING, fields: { ...MAPPING.fields, $stage: { column: 'stage', values: { won: 'Closed Wonn' } } } },
+    code: 2,
+    says: ['"Closed Wonn" is not an option of $stage', 'Closed Won'],
+  },
+  {
+    name: 'a cell with an unknown option label: that row is invalid and the valid labels are listed',
+    csv: `${HEADER}\n1,Deal one,Verbally Agreed,Initech\n2,Deal two,Proposal,Initech\n`,
+    code: 1,
+    rows: [
+      [2, 'invalid', '"Verbally Agreed" is not an option of $stage'],
+      [3, 'created'],
+    ],
+    check: ({ results }) => expect(results?.[1]?.join(',')).toContain('Closed Won'),
+  },
+];
+
+describe('bad mapping files: what the user gets', () => {
+  test.concurrent.each(CASES.map((testCase) => [testCase.name, testCase] as const))('%s', async (_name, testCase) => {
+    await runCase(testCase);
+  });
+});
