@@ -13,7 +13,7 @@ export const COMPANIES = ['Acme Solar', 'Initech', 'Hooli', 'Pied Piper', 'Stark
 export const OWNERS = ['ada.lovelace@example.com', 'grace.hopper@example.com', 'alan.turing@example.com'];
 const STAGES = ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'contractsent', 'closedwon'];
 const PRIORITIES = ['Low', 'Medium', 'High'];
-const TAGS = ['Partner;SMB', 'Enterprise', 'Inbound', ''];
+const TAGS = ['Partner;SMB', 'Enterprise', 'Renewal', ''];
 
 export const HEADER = 'Record ID;Deal Name;Deal Stage;Amount;Close Date;Company;Deal Owner;Priority;Tags;Next Step';
 

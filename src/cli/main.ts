@@ -16,6 +16,10 @@ export const EXIT_INTERRUPTED = 130;
 export const EXIT_INTERNAL = 70;
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader of the logs or of --json that goes away (`2>&1 | head`, a log shipper that dies) must
+  // not kill a run half way with EPIPE: the report, the ledger and the exit code are what count.
+  process.stdout.on('error', ignoreOutputError);
+  process.stderr.on('error', ignoreOutputError);
   const exitCode = await runCli(argv);
   // Let stdout/stderr drain before leaving (a pipe may be slower than we are).
   process.exitCode = exitCode;
@@ -67,6 +71,10 @@ export async function runCli(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+function ignoreOutputError(): void {
+  // Nothing to do: what could not be printed is lost; summary.json and results.csv still say it all.
 }
 
 function reportFatal(error: unknown): number {

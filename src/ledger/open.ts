@@ -121,7 +121,10 @@ function createOwnerOnlyFile(filePath: string): void {
   try {
     fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw unwritable(filePath, error);
+    // mkdir says EEXIST (or ENOTDIR) when a part of the path is a file: say that instead.
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? new Error(`a part of ${path.dirname(filePath)} is a file, not a folder`) : error;
+    throw unwritable(filePath, reason);
   }
   let descriptor: number;
   try {

@@ -22,8 +22,15 @@ export interface LoggerOptions {
 export const REDACTED_PATHS = [
   'apiKey',
   '*.apiKey',
+  'api_key',
+  '*.api_key',
+  // The environment variable, should an environment ever be logged.
+  'LIGHTFIELD_API_KEY',
+  '*.LIGHTFIELD_API_KEY',
   'authorization',
   '*.authorization',
+  'Authorization',
+  '*.Authorization',
   'headers.authorization',
   '*.headers.authorization',
   'headers.Authorization',

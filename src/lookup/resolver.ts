@@ -38,8 +38,14 @@ export class LookupResolver {
     relationships: Record<string, RelationshipInput>,
   ): Promise<{ ok: true; ids: Record<string, string[]> } | { ok: false; problem: RowProblem }> {
     const ids: Record<string, string[]> = {};
-    for (const [key, input] of Object.entries(relationships)) {
-      const resolution = input.kind === 'ids' ? { ok: true as const, ids: input.ids } : await this.resolve(key, input);
+    // All lookups start at once (the first rows of a run wait on several, each a round trip); the
+    // answers are still read in order, so the first failure in key order wins as before. A lookup
+    // left unread after a failure is cached and handled (see `resolve`).
+    const pending = Object.entries(relationships).map(
+      ([key, input]) => [key, input.kind === 'ids' ? { ok: true as const, ids: input.ids } : this.resolve(key, input)] as const,
+    );
+    for (const [key, answer] of pending) {
+      const resolution = await answer;
       if (!resolution.ok) return resolution;
       ids[key] = resolution.ids;
     }

@@ -25,7 +25,8 @@ export function compileRelationship(
   problems: MappingProblems,
 ): CompiledRelationship | undefined {
   const path = `relationships.${key}`;
-  const definition = definitions.relationshipDefinitions[key];
+  // Own keys only: `constructor` or `__proto__` in a mapping must not find Object.prototype's members.
+  const definition = Object.hasOwn(definitions.relationshipDefinitions, key) ? definitions.relationshipDefinitions[key] : undefined;
   if (definition === undefined) {
     problems.add('mapping_unknown_relationship', path, `no relationship "${key}" is defined on ${definitions.objectType} records${suggestRelationships(key, definitions)}`);
     return undefined;
@@ -110,7 +111,7 @@ export function describeId(objectType: string, prefix: string | undefined): stri
 }
 
 function suggestRelationships(key: string, definitions: Definitions): string {
-  if (definitions.fieldDefinitions[key] !== undefined) return `: ${key} is a field, map it under "fields"`;
+  if (Object.hasOwn(definitions.fieldDefinitions, key)) return `: ${key} is a field, map it under "fields"`;
   const writable: Array<[string, RelationshipDefinition]> = Object.entries(definitions.relationshipDefinitions).filter(
     ([, definition]) => definition.readOnly !== true,
   );

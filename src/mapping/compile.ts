@@ -124,10 +124,11 @@ function compileField(
   problems: MappingProblems,
 ): CompiledField | undefined {
   const path = `fields.${key}`;
-  const definition = definitions.fieldDefinitions[key];
+  // Own keys only: `toString` or `__proto__` in a mapping must not find Object.prototype's members.
+  const definition = Object.hasOwn(definitions.fieldDefinitions, key) ? definitions.fieldDefinitions[key] : undefined;
   if (definition === undefined) {
     const hint =
-      definitions.relationshipDefinitions[key] !== undefined
+      Object.hasOwn(definitions.relationshipDefinitions, key)
         ? `: ${key} is a relationship, map it under "relationships"`
         : suggestFieldKeys(key, definitions.fieldDefinitions);
     problems.add('mapping_unknown_field', path, `no field "${key}" is defined on ${definitions.objectType} records${hint}`);

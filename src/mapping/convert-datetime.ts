@@ -19,6 +19,9 @@ export interface DatetimeReading {
 /** How the API receives dates: milliseconds and a numeric offset (`+00:00`, never `Z`). */
 const OUTPUT_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSZZ";
 
+/** Converted cells remembered per field (a few hundred KB at most). */
+const MAX_REMEMBERED = 4096;
+
 /** An ISO 8601 value must at least hold a full calendar date. */
 const ISO_DATE_START = /^\d{4}-\d{2}-\d{2}(?:$|[T ])/;
 const ISO_DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -53,7 +56,7 @@ export function datetimeConverter(reading: DatetimeReading): CellConverter {
     return relaxed.isValid ? relaxed : undefined;
   };
 
-  return (cell: string): Conversion => {
+  const convert = (cell: string): Conversion => {
     const parsed = parse(cell, timezone);
     if (parsed === undefined) return { ok: false, code: 'bad_date', expected };
     const hasTime = format === undefined ? !ISO_DATE_ONLY.test(cell) : formatHasTime;
@@ -79,6 +82,19 @@ export function datetimeConverter(reading: DatetimeReading): CellConverter {
     }
     if (!result.isValid || result.year < 1 || result.year > 9999) return { ok: false, code: 'bad_date', expected };
     return { ok: true, value: result.toFormat(OUTPUT_FORMAT) };
+  };
+
+  // Luxon takes ~50 µs per cell, more than all the rest of a row; exports repeat the same dates over
+  // and over, and the answer depends on the cell alone. Bounded, so that memory stays flat.
+  const known = new Map<string, Conversion>();
+  return (cell: string): Conversion => {
+    let conversion = known.get(cell);
+    if (conversion === undefined) {
+      conversion = convert(cell);
+      if (known.size >= MAX_REMEMBERED) known.clear();
+      known.set(cell, conversion);
+    }
+    return conversion;
   };
 }
 

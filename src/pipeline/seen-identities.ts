@@ -2,17 +2,25 @@
  * Which identities this run has already met, and on which line: the first row of an identity is
  * imported, later ones end `skipped_duplicate`. Kept in a throw-away SQLite file rather than a Map so
  * that memory stays flat for a file of millions of rows.
+ *
+ * It is asked once per row, so inserts are grouped into transactions of {@link BATCH_SIZE}: one
+ * autocommitted insert per row costs a file write each (~100 µs), a grouped one a few µs. Nothing
+ * here needs to survive a crash.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Inserts per transaction. */
+const BATCH_SIZE = 4096;
+
 export class SeenIdentities {
   readonly #dir: string;
   readonly #db: Database.Database;
   readonly #insert: Database.Statement<[string, number]>;
   readonly #find: Database.Statement<[string], { line: number }>;
+  #inBatch = 0;
 
   constructor() {
     this.#dir = mkdtempSync(join(tmpdir(), 'lightfield-import-seen-'));
@@ -26,6 +34,12 @@ export class SeenIdentities {
 
   /** Records `identity` at `line`; returns the line of an earlier row with the same identity, if any. */
   firstLine(identity: string, line: number): number | undefined {
+    if (this.#inBatch === BATCH_SIZE) {
+      this.#db.exec('COMMIT');
+      this.#inBatch = 0;
+    }
+    if (this.#inBatch === 0) this.#db.exec('BEGIN');
+    this.#inBatch += 1;
     if (this.#insert.run(identity, line).changes === 1) return undefined;
     return this.#find.get(identity)?.line;
   }

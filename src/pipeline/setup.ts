@@ -13,7 +13,8 @@ import { compileMapping, loadMapping, type CompiledMapping } from '../mapping/in
 import type { MappingFile } from '../mapping/types.js';
 import { openCsv } from '../reader/index.js';
 import type { CsvSource } from '../reader/types.js';
-import { prepareReportDir, reportFiles, type ReportFiles } from '../report/report-writer.js';
+import { FAILED_COLUMNS, prepareReportDir, reportFiles, type ReportFiles } from '../report/report-writer.js';
+import { unescapeFormula } from '../report/escape.js';
 import { Pacer } from '../send/pacer.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -97,17 +98,23 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
   });
 
   const mapping = await loadMapping(options.mappingPath);
-  const source = await openCsv({
+  const opened = await openCsv({
     path: options.csvPath,
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
   });
+  // A failed.csv read back: its header was escaped like its cells, so unescape it for the mapping's
+  // column names (`@handle`, `-Amount`) to match again.
+  const source = opened.header.includes(FAILED_COLUMNS[FAILED_COLUMNS.length - 1]!)
+    ? { ...opened, header: opened.header.map(unescapeFormula) }
+    : opened;
   try {
     const definitions = await fetchDefinitions(client, options.signal);
     const compiled = compileMapping(mapping, definitions, source.header, {
       mapping: options.mappingPath,
       csv: options.csvPath,
     });
+    await checkScopes(client, scopesNeeded(compiled, options.update ?? true), options.signal);
     const outDir = options.outDir ?? `lightfield-import-report/${timestamp(new Date())}-${command}`;
     refuseReadingTheReport(options.csvPath, outDir);
     const files = await prepareReportDir(outDir);
@@ -154,6 +161,40 @@ function refuseReadingTheReport(csvPath: string, outDir: string): void {
       { subject: csvPath },
     );
   }
+}
+
+/** The scopes a run of this mapping uses (definitions need `opportunities:read`, already checked by fetching them). */
+function scopesNeeded(compiled: CompiledMapping, update: boolean): string[] {
+  const needed = ['opportunities:create', ...(update ? ['opportunities:update'] : [])];
+  for (const relationship of compiled.relationships) {
+    const scope = relationship.lookup === undefined ? undefined : `${relationship.lookup.object}s:read`;
+    if (scope !== undefined && !needed.includes(scope)) needed.push(scope);
+  }
+  return needed;
+}
+
+/**
+ * A key without a scope the run needs would be refused at its first write (and `plan` would promise
+ * rows that `import` cannot send): say so before any write. An empty scope list means full access.
+ * The check is a courtesy: when the API cannot answer it, the run goes on.
+ */
+async function checkScopes(client: LightfieldClient, needed: string[], signal: AbortSignal | undefined): Promise<void> {
+  let scopes: string[];
+  try {
+    scopes = (await client.validateAuth(signal ? { signal } : {})).data.scopes;
+  } catch {
+    return;
+  }
+  if (!Array.isArray(scopes) || scopes.length === 0) return;
+  const missing = needed.filter((scope) => !scopes.includes(scope));
+  if (missing.length === 0) return;
+  const noUpdate = missing.includes('opportunities:update') ? ' (or pass --no-update if no record needs updating)' : '';
+  throw new ImportError(
+    'auth',
+    `The API key lacks ${missing.length === 1 ? 'the scope' : 'the scopes'} ${missing.join(', ')} this run needs; it has ${scopes.join(', ')}. ` +
+      `Use a key with ${missing.length === 1 ? 'it' : 'them'}${noUpdate}.`,
+    { subject: 'LIGHTFIELD_API_KEY' },
+  );
 }
 
 /** Definitions double as the key check: a bad key or an unreachable API stops the run here. */

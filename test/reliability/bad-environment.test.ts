@@ -6,7 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { expectEveryLineOnce, expectRows, HEADER, runCase, type BadInputCase } from './corpus.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import { startCliProcess } from '../helpers/cli.js';
+import { createWorkspace } from '../helpers/workspace.js';
+import { API_KEY, expectEveryLineOnce, expectRows, HEADER, MAPPING, runCase, type BadInputCase } from './corpus.js';
 
 const GOOD_CSV = `${HEADER}\n1,Deal one,Proposal,Initech\n2,Deal two,Proposal,Hooli\n3,Deal three,Verbally Agreed,Initech\n`;
 
@@ -42,6 +45,26 @@ const CASES: BadInputCase[] = [
     revokedKey: true,
     code: 2,
     says: ['refused the API key', '401'],
+  },
+  {
+    name: 'a read-only key: refused before the first write, with the scopes it lacks',
+    csv: GOOD_CSV,
+    scopes: ['opportunities:read', 'accounts:read'],
+    code: 2,
+    says: ['lacks the scopes opportunities:create, opportunities:update', 'it has opportunities:read, accounts:read', '--no-update'],
+  },
+  {
+    name: 'a key without update scope and --no-update: that is enough for plan',
+    command: 'plan',
+    csv: GOOD_CSV,
+    scopes: ['opportunities:read', 'opportunities:create', 'accounts:read'],
+    args: () => ['--no-update'],
+    code: 1,
+    rows: [
+      [2, 'would_create'],
+      [3, 'would_create'],
+      [4, 'invalid'],
+    ],
   },
   {
     name: 'connection refused (nothing listens on the port)',
@@ -101,7 +124,7 @@ const CASES: BadInputCase[] = [
     csv: GOOD_CSV,
     args: (paths) => ['--state', `${paths.regularFile}/state.db`],
     code: 2,
-    says: ['Cannot write the run ledger', 'a-regular-file/state.db'],
+    says: ['Cannot write the run ledger', 'a-regular-file/state.db', 'is a file, not a folder'],
   },
   {
     name: '--state pointing at a file that is not a ledger (the CSV itself): refused, the file untouched',
@@ -140,5 +163,36 @@ describe('bad keys, networks, APIs and paths: what the user gets', () => {
   test.concurrent.each(CASES.map((testCase) => [testCase.name, testCase] as const))('%s', async (_name, testCase) => {
     const outcome = await runCase(testCase);
     if (outcome.results !== undefined) expectEveryLineOnce(outcome.results);
+  });
+});
+
+describe('output that nobody reads any more', () => {
+  test('a log reader that goes away (EPIPE on stderr and stdout) does not stop the run: the report is complete, the exit code right', async () => {
+    const emulator = await startEmulator({ rate: 2000, readRate: 1000, searchRate: 1000 });
+    const workspace = createWorkspace('lfi-epipe-');
+    try {
+      const lines = Array.from({ length: 500 }, (_, index) => `E${index},Deal ${index},${index === 7 ? 'Verbally Agreed' : 'Proposal'},Initech`);
+      workspace.write('input.csv', `${HEADER}\n${lines.join('\n')}\n`);
+      workspace.writeJson('mapping.json', MAPPING);
+      const child = startCliProcess(
+        ['import', workspace.path('input.csv'), '-m', workspace.path('mapping.json'), '-o', workspace.path('report'), '--state', workspace.path('state.db'),
+          '--rate', '2000', '--log-level', 'debug', '--json'],
+        { env: { LIGHTFIELD_API_KEY: API_KEY, LIGHTFIELD_BASE_URL: emulator.url } },
+      );
+      // As `2>&1 | head -1` does: read the first line, then close the pipes.
+      await new Promise<void>((resolve) => child.stderr!.once('data', () => resolve()));
+      child.stderr!.destroy();
+      child.stdout!.destroy();
+      const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+      expect(code).toBe(1);
+      const results = workspace.readCsv('report/results.csv');
+      expect(results).toHaveLength(500);
+      expect(results.filter((row) => row['status'] === 'created')).toHaveLength(499);
+      expect(workspace.readJson('report/summary.json')).toMatchObject({ exitCode: 1 });
+      expect(emulator.opportunities()).toHaveLength(499);
+    } finally {
+      await emulator.close();
+      workspace.remove();
+    }
   });
 });

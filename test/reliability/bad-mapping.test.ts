@@ -3,7 +3,7 @@
  * message that names the file, the place in it and what to write instead. A cell naming an option
  * the organization does not have is a row problem: that row is `invalid`, the others land.
  */
-import { describe, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { HEADER, MAPPING, runCase, type BadInputCase } from './corpus.js';
 
 const CASES: BadInputCase[] = [
@@ -34,6 +34,14 @@ const CASES: BadInputCase[] = [
     mapping: { ...MAPPING, fields: { ...MAPPING.fields, noSuchField: 'name' } },
     code: 2,
     says: ['fields.noSuchField', 'Defined fields'],
+  },
+  {
+    name: 'a mapping naming JavaScript built-ins as keys ("__proto__", "toString", "constructor"): unknown, not silently dropped',
+    csv: `${HEADER}\n1,Deal,Proposal,Initech\n`,
+    // Text, not an object literal: in JavaScript `{ __proto__: … }` would set the prototype instead.
+    mapping: JSON.stringify(MAPPING).replace('"legacyId":"id"', '"legacyId":"id","__proto__":"name","toString":"stage"').replace('"relationships":{', '"relationships":{"constructor":"account",'),
+    code: 2,
+    says: ['no field "__proto__"', 'no field "toString"', 'no relationship "constructor"'],
   },
   {
     name: 'a mapping writing a read-only field',

@@ -52,10 +52,12 @@ export interface BadInputCase {
   args?: (paths: CasePaths) => string[];
   /** The API key. @default API_KEY */
   apiKey?: string | undefined;
-  /** Changes the emulator before the run (faults, …); the emulator is reset after every case. */
+  /** Changes the emulator before the run (faults, …); each case has an emulator of its own. */
   arrange?: (emulator: RunningEmulator) => void;
   /** The emulator accepts only another key: ours was revoked. */
   revokedKey?: boolean;
+  /** Scopes of the key (empty: full access). @default [] */
+  scopes?: string[];
   code: number;
   /** Words stderr must contain (the message the user reads). */
   says?: (string | RegExp)[];
@@ -98,6 +100,7 @@ export async function runCase(testCase: BadInputCase): Promise<CaseOutcome> {
     readRate: 1000,
     searchRate: 1000,
     ...(testCase.revokedKey ? { apiKey: 'sk_lf_someone_elses_key' } : {}),
+    ...(testCase.scopes ? { scopes: testCase.scopes } : {}),
   });
   try {
     return await runCaseIn(testCase, workspace, emulator);
