@@ -66,7 +66,9 @@ export async function runCli(argv: string[]): Promise<number> {
     const { runCommand } = await import('./run-command.js');
     return await runCommand(parsed, controller.signal);
   } catch (error) {
-    return reportFatal(error);
+    const exitCode = reportFatal(error);
+    if (parsed.args.json) printJsonError(parsed.command, exitCode, error);
+    return exitCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -75,6 +77,15 @@ export async function runCli(argv: string[]): Promise<number> {
 
 function ignoreOutputError(): void {
   // Nothing to do: what could not be printed is lost; summary.json and results.csv still say it all.
+}
+
+/** With `--json`, scripts get a machine-readable answer on stdout even when no run took place. */
+function printJsonError(command: string, exitCode: number, error: unknown): void {
+  const body =
+    error instanceof ImportError
+      ? { code: error.code, message: error.message, subject: error.subject ?? null }
+      : { code: 'internal_error', message: error instanceof Error ? error.message : String(error), subject: null };
+  process.stdout.write(`${JSON.stringify({ command, exitCode, error: body }, null, 2)}\n`);
 }
 
 function reportFatal(error: unknown): number {

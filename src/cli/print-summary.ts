@@ -21,7 +21,7 @@ export function formatSummary(summary: RunSummary, resumeCommand?: string): stri
   const refused = (summary.counts['failed'] ?? 0) + (summary.counts['invalid'] ?? 0);
   if (refused > 0) {
     lines.push(
-      `  failed:  ${summary.report.failed} — ${refused} rows to fix; then import that file with the same mapping, or run: lightfield-import retry ${summary.report.results}`,
+      `  failed:  ${summary.report.failed} — ${refused} ${refused === 1 ? 'row' : 'rows'} to fix; then import that file with the same mapping, or run: lightfield-import retry ${summary.report.results}`,
     );
   }
   if (summary.stopped) {

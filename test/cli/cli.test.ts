@@ -101,6 +101,12 @@ describe('lightfield-import CLI', () => {
     expect(result.stderr).toContain('LIGHTFIELD_API_KEY');
   });
 
+  test('with --json, an error before the run is a JSON object on stdout too', async () => {
+    const result = await runCliProcess(['import', workspace.path('nope.csv'), '-m', workspace.path('mapping.json'), '--json'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ command: 'import', exitCode: 2, error: { code: 'file_not_found' } });
+  });
+
   test('exit 2 naming the file when the CSV does not exist', async () => {
     const result = await runCliProcess(['import', workspace.path('nope.csv'), '-m', workspace.path('mapping.json')], { env: env() });
     expect(result.code).toBe(2);
