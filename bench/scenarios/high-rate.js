@@ -12,7 +12,7 @@ import { median, round } from '../lib/stats.js';
 const ROWS = 20_000;
 const RATE = 2000;
 const CONCURRENCY = 16;
-const REPEATS = 2;
+const REPEATS = 3;
 
 export async function run({ emulator, dir, log }) {
   const csv = join(dir, 'high-rate.csv');

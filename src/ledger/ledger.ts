@@ -17,7 +17,7 @@
  */
 import type Database from 'better-sqlite3';
 import { asStorageError, openEmpty, openReadonly, openWritable } from './open.js';
-import { prepareStatements, type EntryRow, type Statements } from './statements.js';
+import { entryRowFrom, prepareStatements, type EntryRow, type Statements } from './statements.js';
 import {
   LEDGER_STATUSES,
   type InFlightRequest,
@@ -259,7 +259,10 @@ export class Ledger {
   }
 
   #getRow(namespace: string, identity: string): EntryRow | undefined {
-    return this.#unflushed.get(entryKey(namespace, identity)) ?? this.#statements.selectEntry.get(namespace, identity);
+    const unflushed = this.#unflushed.get(entryKey(namespace, identity));
+    if (unflushed !== undefined) return unflushed;
+    const values = this.#statements.selectEntry.get(namespace, identity);
+    return values === undefined ? undefined : entryRowFrom(values);
   }
 
   #write<T>(operation: () => T): T {

@@ -3,9 +3,8 @@
  * never on the row's position, the time or the run, so that the same row sends the same key on
  * every run and every retry, and a changed row sends a new one.
  */
-import { createHash } from 'node:crypto';
 import type { FieldWriteValue } from '../lightfield/types.js';
-import { sha256Hex, stableStringify } from './stable-json.js';
+import { sha256, sha256Hex, stableStringify } from './stable-json.js';
 import type { RelationshipInput } from './types.js';
 
 export { stableStringify } from './stable-json.js';
@@ -37,7 +36,7 @@ export function payloadHash(canonical: string): string {
  * shortened); the hash covers the full namespace, so two namespaces never share a key.
  */
 export function idempotencyKey(namespace: string, identity: string, payloadHashText: string): string {
-  const digest = createHash('sha256').update(JSON.stringify([namespace, identity, payloadHashText]), 'utf8').digest('base64url');
+  const digest = sha256(JSON.stringify([namespace, identity, payloadHashText]), 'base64url');
   const shownNamespace = namespace.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, MAX_NAMESPACE_IN_KEY) || '-';
   return `${KEY_PREFIX}:${shownNamespace}:${digest}`;
 }

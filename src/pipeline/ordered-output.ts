@@ -18,10 +18,16 @@ export class OrderedOutput<T> {
     return this.#pending.size;
   }
 
-  /** Hands in the outcome of row number `sequence` (0-based, every sequence exactly once). */
+  /**
+   * Hands in the outcome of row number `sequence` (0-based, every sequence exactly once). Resolves
+   * when everything that can be written so far has been.
+   */
   put(sequence: number, item: T): Promise<void> {
     this.#pending.set(sequence, item);
-    this.#draining = this.#draining.then(() => this.#drain());
+    // Only the row everything else waits for starts a drain; a later row is written by the drain
+    // that reaches it. (One drain per row would cost a promise and a turn per row: a rerun of
+    // unchanged rows hands in tens of thousands per second.)
+    if (sequence === this.#next) this.#draining = this.#draining.then(() => this.#drain());
     return this.#draining;
   }
 

@@ -27,6 +27,8 @@ export class SeenIdentities {
     this.#db = new Database(join(this.#dir, 'seen.db'));
     this.#db.pragma('journal_mode = OFF');
     this.#db.pragma('synchronous = OFF');
+    // better-sqlite3's default page cache (16 MB) would fill up over a big file and count as growth.
+    this.#db.pragma('cache_size = -2000');
     this.#db.exec('CREATE TABLE seen (identity TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID');
     this.#insert = this.#db.prepare('INSERT OR IGNORE INTO seen (identity, line) VALUES (?, ?)');
     this.#find = this.#db.prepare('SELECT line FROM seen WHERE identity = ?');

@@ -49,6 +49,9 @@ export const FAILED_COLUMNS = [
   'import_error_message',
 ] as const;
 
+/** Report lines buffered before a write waits for the disk. */
+const REPORT_BUFFER_BYTES = 256 * 1024;
+
 /** File mode of every report file: they hold customer data, so the owner only. */
 const PRIVATE_FILE_MODE = 0o600;
 
@@ -126,8 +129,10 @@ export class ReportWriter {
   constructor(files: ReportFiles, header: readonly string[]) {
     this.files = files;
     this.#header = header;
-    this.#results = createWriteStream(files.results, { mode: PRIVATE_FILE_MODE });
-    this.#failed = createWriteStream(files.failed, { mode: PRIVATE_FILE_MODE });
+    // A larger buffer than the 16 KB default: with it, the pipeline waited for the disk every ~60
+    // rows of a fast run (a plan, a rerun of unchanged rows); the file is written in bigger chunks.
+    this.#results = createWriteStream(files.results, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
+    this.#failed = createWriteStream(files.failed, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
     this.#results.on('error', (error) => this.#fail(files.results, error));
     this.#failed.on('error', (error) => this.#fail(files.failed, error));
     this.#results.write(csvLine([...RESULT_COLUMNS, ...header]));

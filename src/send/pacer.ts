@@ -66,6 +66,7 @@ class Lane {
   #nextSlot = 0;
   #pausedUntil = 0;
   #lastRecovery = 0;
+  #lastBackoff = Number.NEGATIVE_INFINITY;
   #latencyMs: number | undefined;
   rateLimited = 0;
 
@@ -112,8 +113,13 @@ class Lane {
       this.rateLimited += 1;
       const pauseMs = outcome.retryAfterMs ?? DEFAULT_PAUSE_MS;
       this.#pausedUntil = Math.max(this.#pausedUntil, now + pauseMs);
-      this.#rate = Math.max(1, this.#rate * BACKOFF_FACTOR);
-      this.#lastRecovery = now + pauseMs;
+      // The requests in flight when the limit was hit all come back 429: one event, one step down.
+      // Only a request sent after the last step down tells that the lowered rate is still too high.
+      if (now - outcome.latencyMs >= this.#lastBackoff) {
+        this.#rate = Math.max(1, this.#rate * BACKOFF_FACTOR);
+        this.#lastBackoff = now;
+      }
+      this.#lastRecovery = Math.max(this.#lastRecovery, now + pauseMs);
     }
   }
 
