@@ -4,13 +4,12 @@
  * again, rows still bad come back in the new failed.csv, and cells that the report escaped against
  * spreadsheet formulas (`=`, `+`, `-`, `@`) reach Lightfield as they were typed.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { startEmulator } from '../../src/emulator/index.js';
-import type { RunningEmulator } from '../../src/emulator/options.js';
+import { describe, expect, test } from '@jest/globals';
 import { runImport } from '../../src/pipeline/run.js';
 import type { RunOptions } from '../../src/pipeline/options.js';
 import { FAILED_COLUMNS } from '../../src/report/report-writer.js';
-import { createWorkspace, csvText, type Workspace } from '../helpers/workspace.js';
+import { csvText } from '../helpers/workspace.js';
+import { FAST_EMULATOR, useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
 import { API_KEY, HEADER, MAPPING, expectEachExactlyOnce, fieldValue, readCsvRows, recordByLegacyId } from './fixture.js';
 
 const ROWS: string[][] = [
@@ -38,32 +37,18 @@ const FIXES: Record<string, Record<string, string>> = {
 };
 const STILL_BAD = ['R6', 'R7', 'R10'];
 
-let emulator: RunningEmulator;
-let workspace: Workspace;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rate: 1000, readRate: 1000, searchRate: 1000 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.reset();
-  workspace = createWorkspace();
+const context = useEmulatorWorkspace(FAST_EMULATOR, (workspace) => {
   workspace.writeJson('mapping.json', MAPPING);
   workspace.write('deals.csv', csvText([HEADER, ...ROWS]));
-});
-afterEach(() => {
-  workspace.remove();
 });
 
 function options(csv: string, report: string): RunOptions {
   return {
-    csvPath: workspace.path(csv),
-    mappingPath: workspace.path('mapping.json'),
-    outDir: workspace.path(report),
-    statePath: workspace.path('state.db'),
-    baseUrl: emulator.url,
+    csvPath: context.workspace.path(csv),
+    mappingPath: context.workspace.path('mapping.json'),
+    outDir: context.workspace.path(report),
+    statePath: context.workspace.path('state.db'),
+    baseUrl: context.emulator.url,
     apiKey: API_KEY,
     rate: 500,
   };
@@ -71,14 +56,14 @@ function options(csv: string, report: string): RunOptions {
 
 /** Applies `fixes` to a report's failed.csv as a spreadsheet user would, and adds `extra` rows. */
 function editFailedCsv(from: string, to: string, fixes: Record<string, Record<string, string>>, extra: string[][] = []): void {
-  const [header = [], ...rows] = readCsvRows(workspace.path(from));
+  const [header = [], ...rows] = readCsvRows(context.workspace.path(from));
   for (const row of rows) {
     const fix = fixes[row[0]!];
     if (!fix) continue;
     for (const [column, value] of Object.entries(fix)) row[header.indexOf(column)] = value;
   }
   const padded = extra.map((row) => [...row, ...header.slice(row.length).map(() => '')]);
-  workspace.write(to, csvText([header, ...rows, ...padded]));
+  context.workspace.write(to, csvText([header, ...rows, ...padded]));
 }
 
 function idsByStatus(results: Record<string, string>[]): Record<string, string[]> {
@@ -91,37 +76,37 @@ describe('failed.csv round trip', () => {
   test('fixed rows are created once, landed rows are not sent again, still-bad rows come back', async () => {
     const first = await runImport(options('deals.csv', 'first'));
     expect(first.exitCode).toBe(1);
-    expect(workspace.readCsv('first/failed.csv').map((row) => row['Record ID'])).toEqual(BAD);
+    expect(context.workspace.readCsv('first/failed.csv').map((row) => row['Record ID'])).toEqual(BAD);
     // The report escapes formula-like cells; plain negative numbers stay as they are.
-    const firstFailed = new Map(workspace.readCsv('first/failed.csv').map((row) => [row['Record ID'], row]));
+    const firstFailed = new Map(context.workspace.readCsv('first/failed.csv').map((row) => [row['Record ID'], row]));
     expect(firstFailed.get('R4')).toMatchObject({ 'Deal Name': "'=SUM(A1)", Amount: "'-1.5k" });
     expect(firstFailed.get('R10')).toMatchObject({ 'Deal Name': "'@mention deal", 'Next Step': "'-call back" });
 
     // Fix some rows, leave others bad, and paste in a row that had landed.
     editFailedCsv('first/failed.csv', 'fixed.csv', FIXES, [ROWS[0]!]);
-    const createsBefore = emulator.stats().createsExecuted;
+    const createsBefore = context.emulator.stats().createsExecuted;
     const second = await runImport(options('fixed.csv', 'second'));
 
-    expect(emulator.stats().createsExecuted - createsBefore).toBe(Object.keys(FIXES).length);
-    expect(emulator.stats().updatesExecuted).toBe(0);
-    expectEachExactlyOnce(emulator, [...LANDED, ...Object.keys(FIXES)]);
-    const results = workspace.readCsv('second/results.csv');
+    expect(context.emulator.stats().createsExecuted - createsBefore).toBe(Object.keys(FIXES).length);
+    expect(context.emulator.stats().updatesExecuted).toBe(0);
+    expectEachExactlyOnce(context.emulator, [...LANDED, ...Object.keys(FIXES)]);
+    const results = context.workspace.readCsv('second/results.csv');
     expect(idsByStatus(results)).toEqual({ created: Object.keys(FIXES), unchanged: ['R1'], invalid: ['R6', 'R10'], failed: ['R7'] });
     expect(second.exitCode).toBe(1);
 
     // Cells that were escaped in failed.csv reach Lightfield as typed.
-    expect(fieldValue(recordByLegacyId(emulator, 'R4'), '$name')).toBe('=SUM(A1)');
-    expect(fieldValue(recordByLegacyId(emulator, 'R4'), 'amount')).toBe(-150);
-    expect(fieldValue(recordByLegacyId(emulator, 'R9'), '$name')).toBe('+1 upsell');
-    expect(fieldValue(recordByLegacyId(emulator, 'R11'), '$name')).toBe("'=kept as typed");
-    expect(fieldValue(recordByLegacyId(emulator, 'R3'), '$name')).toBe('=HYPERLINK("http://evil")');
-    expect(fieldValue(recordByLegacyId(emulator, 'R3'), 'amount')).toBe(-500);
+    expect(fieldValue(recordByLegacyId(context.emulator, 'R4'), '$name')).toBe('=SUM(A1)');
+    expect(fieldValue(recordByLegacyId(context.emulator, 'R4'), 'amount')).toBe(-150);
+    expect(fieldValue(recordByLegacyId(context.emulator, 'R9'), '$name')).toBe('+1 upsell');
+    expect(fieldValue(recordByLegacyId(context.emulator, 'R11'), '$name')).toBe("'=kept as typed");
+    expect(fieldValue(recordByLegacyId(context.emulator, 'R3'), '$name')).toBe('=HYPERLINK("http://evil")');
+    expect(fieldValue(recordByLegacyId(context.emulator, 'R3'), 'amount')).toBe(-500);
 
     // The new failed.csv has the original columns once, then this run's error columns, and the
     // still-bad rows escaped exactly as before (not escaped twice).
-    const secondFailedRows = readCsvRows(workspace.path('second/failed.csv'));
+    const secondFailedRows = readCsvRows(context.workspace.path('second/failed.csv'));
     expect(secondFailedRows[0]).toEqual([...HEADER, ...FAILED_COLUMNS]);
-    const secondFailed = workspace.readCsv('second/failed.csv');
+    const secondFailed = context.workspace.readCsv('second/failed.csv');
     expect(secondFailed.map((row) => row['Record ID'])).toEqual(STILL_BAD);
     for (const row of secondFailed) {
       const before = firstFailed.get(row['Record ID'])!;
@@ -142,26 +127,26 @@ describe('failed.csv round trip', () => {
     const third = await runImport(options('fixed-again.csv', 'third'));
 
     expect(third.exitCode).toBe(0);
-    expect(idsByStatus(workspace.readCsv('third/results.csv'))).toEqual({ created: STILL_BAD });
+    expect(idsByStatus(context.workspace.readCsv('third/results.csv'))).toEqual({ created: STILL_BAD });
     expectEachExactlyOnce(
-      emulator,
+      context.emulator,
       ROWS.map((row) => row[0]!),
     );
-    expect(fieldValue(recordByLegacyId(emulator, 'R10'), '$name')).toBe('@mention deal');
-    expect(fieldValue(recordByLegacyId(emulator, 'R10'), 'nextStep')).toBe('-call back');
+    expect(fieldValue(recordByLegacyId(context.emulator, 'R10'), '$name')).toBe('@mention deal');
+    expect(fieldValue(recordByLegacyId(context.emulator, 'R10'), 'nextStep')).toBe('-call back');
   });
 
   test('importing failed.csv into the report folder it came from is refused before anything is written', async () => {
     await runImport(options('deals.csv', 'first'));
-    const failedBefore = readCsvRows(workspace.path('first/failed.csv'));
-    const writesBefore = emulator.stats().requests.write;
+    const failedBefore = readCsvRows(context.workspace.path('first/failed.csv'));
+    const writesBefore = context.emulator.stats().requests.write;
 
     await expect(runImport(options('first/failed.csv', 'first'))).rejects.toMatchObject({
       name: 'ImportError',
       message: expect.stringContaining('--out'),
     });
 
-    expect(emulator.stats().requests.write).toBe(writesBefore);
-    expect(readCsvRows(workspace.path('first/failed.csv'))).toEqual(failedBefore);
+    expect(context.emulator.stats().requests.write).toBe(writesBefore);
+    expect(readCsvRows(context.workspace.path('first/failed.csv'))).toEqual(failedBefore);
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * The usual frame of an end-to-end test file: one emulator for the file, reset before each test,
+ * and a fresh temporary workspace per test (optionally prepared, e.g. with a mapping file).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/options.js';
+import { createWorkspace, type Workspace } from './workspace.js';
+
+export interface EmulatorWorkspace {
+  readonly emulator: RunningEmulator;
+  readonly workspace: Workspace;
+}
+
+/** An emulator fast enough that pacing never slows a test down. */
+export const FAST_EMULATOR: EmulatorOptions = { rate: 1000, readRate: 1000, searchRate: 1000 };
+
+/** Registers the jest hooks; read `emulator` and `workspace` inside tests. */
+export function useEmulatorWorkspace(
+  options: EmulatorOptions = FAST_EMULATOR,
+  prepare?: (workspace: Workspace) => void,
+): EmulatorWorkspace {
+  let emulator: RunningEmulator | undefined;
+  let workspace: Workspace | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator(options);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+  beforeEach(() => {
+    emulator?.reset();
+    workspace = createWorkspace();
+    prepare?.(workspace);
+  });
+  afterEach(() => {
+    workspace?.remove();
+  });
+  return {
+    get emulator() {
+      if (!emulator) throw new Error('the emulator starts in beforeAll');
+      return emulator;
+    },
+    get workspace() {
+      if (!workspace) throw new Error('the workspace is made in beforeEach');
+      return workspace;
+    },
+  };
+}
