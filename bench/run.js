@@ -1,12 +1,13 @@
 /**
- * The benchmark suite: `npm run bench` (build, then this file), or `node bench/run.js [scenario…]
- * [--results bench/RESULTS.md]` for some scenarios only. Starts the emulator in this process,
- * runs the real CLI (and baselines) as child processes, and prints one table: every figure is
- * measured in this run, ratios from measurements taken side by side.
+ * The benchmark suite: `npm run bench` (build, then this file; `npm run bench -- --results
+ * bench/RESULTS.md` also records the table there), or `node bench/run.js [scenario…]` for some
+ * scenarios only. Starts the emulator in this process, runs the real CLI (and baselines) as child
+ * processes, and prints one table: every figure is measured in this run, ratios from measurements
+ * taken side by side.
  *
  * Generated inputs go to a temporary folder that is removed at the end.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.js';
@@ -74,21 +75,39 @@ async function main() {
     '',
   ].join('\n');
   process.stdout.write(`\n${text}`);
-  if (resultsPath) writeFileSync(resultsPath, resultsMarkdown(text));
+  if (resultsPath) writeResults(resultsPath, text);
   if (rows.some((row) => row.met === false)) process.exitCode = 1;
 }
 
-function resultsMarkdown(text) {
-  return [
-    '# Benchmark results',
-    '',
-    'The latest `npm run bench` (bench/run.js): the emulator runs in the bench process, the importer',
-    '(`node bin/lightfield-import.js`) and the baselines in child processes. Ratios compare figures',
-    'measured side by side in the same run; repeated figures are medians. Reproduce with `npm run bench`',
-    '(or `npm run build && node bench/run.js --results bench/RESULTS.md`).',
-    '',
-    text,
-  ].join('\n');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the table between the markers of an existing results file (notes around it stay), or writes a new one. */
+function writeResults(path, text) {
+  const block = `${START}\n${text}${END}`;
+  let existing;
+  try {
+    existing = readFileSync(path, 'utf8');
+  } catch {
+    existing = undefined;
+  }
+  if (existing !== undefined && existing.includes(START) && existing.includes(END)) {
+    writeFileSync(path, existing.slice(0, existing.indexOf(START)) + block + existing.slice(existing.indexOf(END) + END.length));
+    return;
+  }
+  writeFileSync(
+    path,
+    [
+      '# Benchmark results',
+      '',
+      'The latest `npm run bench -- --results bench/RESULTS.md`: the emulator runs in the bench process, the',
+      'importer (`node bin/lightfield-import.js`) and the baselines in child processes. Ratios compare figures',
+      'measured side by side in the same run; repeated figures are medians.',
+      '',
+      block,
+      '',
+    ].join('\n'),
+  );
 }
 
 await main();

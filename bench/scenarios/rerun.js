@@ -23,8 +23,11 @@ export async function run({ emulator, dir, log }) {
   const first = await runCli(command('first'), { baseUrl: emulator.url });
   if (first.summary.counts.created !== ROWS) throw new Error(`created ${first.summary.counts.created} of ${ROWS}`);
   log(`first import: ${first.summary.rowsPerSecond} rows/s`);
-  // The emulator is not needed beyond definitions and lookups any more: free its memory.
+  // The emulator is not needed beyond definitions and lookups any more: free its memory. One rerun
+  // first, not counted: it would compete with the bench process collecting those 700 MB and with
+  // the kernel writing back the ledger just written.
   emulator.reset();
+  await runCli(command('warm-up'), { baseUrl: emulator.url });
   const rates = [];
   for (let repeat = 0; repeat < REPEATS; repeat += 1) {
     const rerun = await runCli(command(`again-${repeat}`), { baseUrl: emulator.url });
@@ -40,7 +43,7 @@ export async function run({ emulator, dir, log }) {
       measured: `${round(rate / 1000, 1)}k rows/s`,
       target: '≥ 20k rows/s',
       met: rate >= 20_000,
-      how: `CLI, rows/s from summary.json; ledger filled by a real import at ${RATE} writes/s; median of ${REPEATS}`,
+      how: `CLI, rows/s from summary.json; ledger filled by a real import at ${RATE} writes/s; median of ${REPEATS} after one warm-up`,
     },
   ];
 }
