@@ -137,8 +137,12 @@ describe('LightfieldClient against the emulator', () => {
   });
 
   test('a slow answer past the timeout is retried with the same key and creates once', async () => {
-    // Margins wide enough that a loaded CI machine's ordinary answers stay inside the timeout.
-    const { client } = makeClient({ timeoutMs: 500 });
+    // The client's real backoff: with the 20 ms test sleep, every retry would land inside the slow
+    // answer's window and spend the retry budget on 409s before the first request finishes.
+    const { client } = makeClient({
+      timeoutMs: 500,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
     emulator.injectFaults([{ kind: 'slow', method: 'POST', path: '/v1/opportunities', slowMs: 1500 }]);
     const result = await client.createOpportunity(body, { idempotencyKey: 'timeout-1', maxRetries: 20 });
     expect(result.attempts).toBeGreaterThanOrEqual(2);
