@@ -70,7 +70,7 @@ async function run(mode: RunMode, command: string, options: RunOptions): Promise
     },
     `${command}: ${context.settings.csv}`,
   );
-  const engine = new Engine(context, logger, runId);
+  const engine = new Engine(context, logger);
   try {
     const result = await engine.run();
     const summary = buildSummary({
@@ -148,7 +148,7 @@ class Engine {
   /** Indices of the input columns the report repeats; undefined: all of them. */
   readonly #reportColumns: number[] | undefined;
 
-  constructor(context: RunContext, logger: Logger, _runId: string) {
+  constructor(context: RunContext, logger: Logger) {
     this.#context = context;
     this.#logger = logger;
     // A failed.csv read back carries the error columns of its own run: the new report writes fresh

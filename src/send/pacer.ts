@@ -7,6 +7,7 @@
  * (design.md: `--rate` is a maximum), a 429 pauses the whole lane for `Retry-After` (not only the
  * request that got it) and lowers the rate a little, and the rate climbs back smoothly afterwards.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { RateCategory, RateLimitInfo } from '../lightfield/types.js';
 
 export interface PacerOutcome {
@@ -38,24 +39,6 @@ const RECOVERY_PER_SECOND = 0.5;
 const DEFAULT_PAUSE_MS = 1000;
 /** Weight of the newest latency in the moving average. */
 const LATENCY_WEIGHT = 0.2;
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 class Lane {
   readonly #ceiling: number;
@@ -142,7 +125,7 @@ export class Pacer {
 
   constructor(options: PacerOptions = {}) {
     const now = options.now ?? (() => performance.now());
-    const sleep = options.sleep ?? abortableSleep;
+    const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, signal ? { signal } : undefined));
     for (const [name, value] of Object.entries({
       rate: options.rate,
       readRate: options.readRate,
