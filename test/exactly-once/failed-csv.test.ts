@@ -10,7 +10,7 @@ import type { RunOptions } from '../../src/pipeline/options.js';
 import { FAILED_COLUMNS } from '../../src/report/report-writer.js';
 import { csvText } from '../helpers/workspace.js';
 import { FAST_EMULATOR, useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
-import { API_KEY, HEADER, MAPPING, expectEachExactlyOnce, fieldValue, readCsvRows, recordByLegacyId } from './fixture.js';
+import { HEADER, MAPPING, importOptions, expectEachExactlyOnce, fieldValue, readCsvRows, recordByLegacyId } from './fixture.js';
 
 const ROWS: string[][] = [
   ['R1', 'Deal 1', 'Proposal', '100', 'Initech', 'call'],
@@ -43,15 +43,7 @@ const context = useEmulatorWorkspace(FAST_EMULATOR, (workspace) => {
 });
 
 function options(csv: string, report: string): RunOptions {
-  return {
-    csvPath: context.workspace.path(csv),
-    mappingPath: context.workspace.path('mapping.json'),
-    outDir: context.workspace.path(report),
-    statePath: context.workspace.path('state.db'),
-    baseUrl: context.emulator.url,
-    apiKey: API_KEY,
-    rate: 500,
-  };
+  return importOptions(context.workspace, context.emulator, { csv, report });
 }
 
 /** Applies `fixes` to a report's failed.csv as a spreadsheet user would, and adds `extra` rows. */

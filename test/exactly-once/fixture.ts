@@ -9,6 +9,8 @@ import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import type { RunningEmulator } from '../../src/emulator/options.js';
 import type { Entity } from '../../src/lightfield/types.js';
+import type { RunOptions } from '../../src/pipeline/options.js';
+import type { Workspace } from '../helpers/workspace.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 
 export const API_KEY = 'sk_lf_exactly_once_test_key';
@@ -42,6 +44,25 @@ const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation', 'Clos
 const COMPANIES = ['Acme Solar', 'Initech', 'Hooli', 'Pied Piper'];
 
 /** `count` good rows: R1…Rn. */
+/** The run options these tests share: files in the workspace, one ledger, the emulator at 500 writes/s. */
+export function importOptions(
+  workspace: Workspace,
+  emulator: RunningEmulator,
+  files: { csv?: string; report: string },
+  extra: Partial<RunOptions> = {},
+): RunOptions {
+  return {
+    csvPath: workspace.path(files.csv ?? 'deals.csv'),
+    mappingPath: workspace.path('mapping.json'),
+    outDir: workspace.path(files.report),
+    statePath: workspace.path('state.db'),
+    baseUrl: emulator.url,
+    apiKey: API_KEY,
+    rate: 500,
+    ...extra,
+  };
+}
+
 export function dealRows(count: number): string[][] {
   return Array.from({ length: count }, (_, index) => {
     const number = index + 1;

@@ -16,7 +16,6 @@ import { runImport } from '../../src/pipeline/run.js';
 import type { RunOptions } from '../../src/pipeline/options.js';
 import { createWorkspace, csvText, type Workspace } from '../helpers/workspace.js';
 import {
-  API_KEY,
   HEADER,
   MAPPING,
   MAPPING_WITHOUT_IDENTITY_FIELD,
@@ -24,6 +23,7 @@ import {
   dealRows,
   expectEachExactlyOnce,
   fieldValue,
+  importOptions,
   memoryLogger,
   recordByLegacyId,
   recordsPerLegacyId,
@@ -53,17 +53,7 @@ afterEach(() => {
 });
 
 function options(report: string, extra: Partial<RunOptions> = {}): RunOptions {
-  return {
-    csvPath: workspace.path('deals.csv'),
-    mappingPath: workspace.path('mapping.json'),
-    outDir: workspace.path(report),
-    statePath: workspace.path('state.db'),
-    baseUrl: emulator.url,
-    apiKey: API_KEY,
-    rate: 500,
-    now: () => clock,
-    ...extra,
-  };
+  return importOptions(workspace, emulator, { report }, { now: () => clock, ...extra });
 }
 
 function inFlight(): { identity: string; operation: string; idempotencyKey: string; firstSentAt: number | null }[] {

@@ -8,7 +8,7 @@ import { runImport } from '../../src/pipeline/run.js';
 import type { RunOptions } from '../../src/pipeline/options.js';
 import { csvText } from '../helpers/workspace.js';
 import { FAST_EMULATOR, useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
-import { API_KEY, HEADER, MAPPING, dataLines, dealRows, expectCompleteReport, expectEachExactlyOnce, fieldValue, recordByLegacyId } from './fixture.js';
+import { HEADER, MAPPING, importOptions, dataLines, dealRows, expectCompleteReport, expectEachExactlyOnce, fieldValue, recordByLegacyId } from './fixture.js';
 
 const ROW_COUNT = 40;
 
@@ -27,16 +27,7 @@ function options(report: string, sent: SentWrite[] = []): RunOptions {
     }
     return fetch(input, init);
   };
-  return {
-    csvPath: context.workspace.path('deals.csv'),
-    mappingPath: context.workspace.path('mapping.json'),
-    outDir: context.workspace.path(report),
-    statePath: context.workspace.path('state.db'),
-    baseUrl: context.emulator.url,
-    apiKey: API_KEY,
-    rate: 500,
-    fetch: recordingFetch,
-  };
+  return importOptions(context.workspace, context.emulator, { report }, { fetch: recordingFetch });
 }
 
 /** Row `R<number>` with some cells replaced (by column name). */
