@@ -6,7 +6,8 @@
 import type { RowProblem } from '../errors.js';
 import type { FieldWriteValue } from '../lightfield/types.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
-import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, RelationshipInput } from './types.js';
+import { jsonString, relationshipText, valueText } from './payload-text.js';
+import type { CompiledField, CompiledMapping, CompiledRelationship, KeyedIndex, MappedRow, RelationshipInput } from './types.js';
 
 /** Cell values longer than this are shortened in messages. */
 const MAX_VALUE_SHOWN = 80;
@@ -14,8 +15,6 @@ const MAX_VALUE_SHOWN = 80;
 export function mapRow(compiled: CompiledMapping, cells: readonly string[]): MappedRow {
   const identity = identityOf(compiled, cells);
   const problems: RowProblem[] = [];
-  const fields: Record<string, FieldWriteValue> = {};
-  const relationships: Record<string, RelationshipInput> = {};
 
   if (compiled.explicitIdentity && compiled.identityIndexes.every((index) => cellAt(cells, index).trim() === '')) {
     const columns = compiled.identityColumns;
@@ -27,29 +26,89 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
     });
   }
 
+  // Mapped in mapping order, so that problems are listed in it; collected in key order below.
+  const fieldValues: (FieldWriteValue | undefined)[] = [];
   for (const field of compiled.fields) {
     try {
-      const value = mapField(field, cells, problems);
-      if (value !== undefined) fields[field.key] = value;
+      fieldValues.push(mapField(field, cells, problems));
     } catch (error) {
+      fieldValues.push(undefined);
       problems.push(unexpected(field.key, sourceColumn(field), error));
     }
   }
+  const relationshipValues: (RelationshipInput | undefined)[] = [];
   for (const relationship of compiled.relationships) {
     try {
-      const value = mapRelationship(relationship, cells, problems);
-      if (value !== undefined) relationships[relationship.key] = value;
+      relationshipValues.push(mapRelationship(relationship, cells, problems));
     } catch (error) {
+      relationshipValues.push(undefined);
       problems.push(unexpected(relationship.key, sourceColumn(relationship), error));
     }
   }
+  if (problems.length > 0) return { ok: false, identity, problems };
 
-  return problems.length > 0 ? { ok: false, identity, problems } : { ok: true, identity, fields, relationships };
+  // The canonical text: keys in canonical order, so that JSON.stringify of the fields object is it,
+  // unless a value is an object (address, full name) whose own keys need sorting.
+  const fields: Record<string, FieldWriteValue> = {};
+  let plain = true;
+  for (const { index } of compiled.payloadOrder.fields) {
+    const value = fieldValues[index];
+    if (value === undefined) continue;
+    fields[compiled.fields[index]!.key] = value;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) plain = false;
+  }
+  const fieldsText = plain ? JSON.stringify(fields) : objectText(compiled.payloadOrder.fields, fieldValues);
+  const relationships: Record<string, RelationshipInput> = {};
+  let relationshipsText = '';
+  for (const { index, jsonKey } of compiled.payloadOrder.relationships) {
+    const value = relationshipValues[index];
+    if (value === undefined) continue;
+    const relationship = compiled.relationships[index]!;
+    relationships[relationship.key] = value;
+    const text = value.kind === 'lookup' ? `${lookupTextStart(relationship, value)}${jsonString(value.value)}}` : relationshipText(value);
+    relationshipsText += `${relationshipsText === '' ? '' : ','}${jsonKey}:${text}`;
+  }
+  return {
+    ok: true,
+    identity,
+    fields,
+    relationships,
+    payload: `{"fields":${fieldsText},"relationships":{${relationshipsText}}}`,
+    relationshipsText: `{${relationshipsText}}`,
+  };
+}
+
+/** A fields object as canonical text, in `order`. */
+function objectText(order: readonly KeyedIndex[], values: readonly (FieldWriteValue | undefined)[]): string {
+  let text = '';
+  for (const { index, jsonKey } of order) {
+    const value = values[index];
+    if (value !== undefined) text += `${text === '' ? '' : ','}${jsonKey}:${valueText(value)}`;
+  }
+  return `{${text}}`;
+}
+
+/** The canonical text of a lookup input up to its value, the same for every row of the relationship. */
+const lookupTextStarts = new WeakMap<CompiledRelationship, string>();
+
+function lookupTextStart(relationship: CompiledRelationship, input: Extract<RelationshipInput, { kind: 'lookup' }>): string {
+  let start = lookupTextStarts.get(relationship);
+  if (start === undefined) {
+    const text = relationshipText({ ...input, value: '' });
+    start = text.slice(0, text.length - '""}'.length);
+    lookupTextStarts.set(relationship, start);
+  }
+  return start;
 }
 
 /** The identity text: JSON of the identity cells, trimmed, so that it is the same on every run. */
 export function identityOf(compiled: CompiledMapping, cells: readonly string[]): string {
-  return JSON.stringify(compiled.identityIndexes.map((index) => cellAt(cells, index).trim()));
+  const indexes = compiled.identityIndexes;
+  let text = '[';
+  for (let position = 0; position < indexes.length; position += 1) {
+    text += `${position > 0 ? ',' : ''}${jsonString(cellAt(cells, indexes[position]!).trim())}`;
+  }
+  return `${text}]`;
 }
 
 /** The value to send, or undefined to leave the field out. */
@@ -195,3 +254,4 @@ function quote(value: string): string {
   const shown = characters.length > MAX_VALUE_SHOWN ? `${characters.slice(0, MAX_VALUE_SHOWN - 1).join('')}…` : value;
   return JSON.stringify(shown);
 }
+

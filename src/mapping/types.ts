@@ -69,6 +69,10 @@ export type MappedRow =
       identity: string;
       fields: Record<string, FieldWriteValue>;
       relationships: Record<string, RelationshipInput>;
+      /** The canonical JSON of `{ fields, relationships }` (keys sorted at every level): what `canonicalPayload` gives. */
+      payload: string;
+      /** The canonical JSON of `relationships` alone (the end of `payload`). */
+      relationshipsText: string;
     }
   | { ok: false; identity: string; problems: RowProblem[] };
 
@@ -136,4 +140,12 @@ export interface CompiledMapping {
   explicitIdentity: boolean;
   fields: CompiledField[];
   relationships: CompiledRelationship[];
+  /** `fields` and `relationships` in canonical key order: {@link mapRow} writes the payload text in it. */
+  payloadOrder: { fields: KeyedIndex[]; relationships: KeyedIndex[] };
+}
+
+/** An index into a compiled list, with the entry's key as JSON text. */
+export interface KeyedIndex {
+  index: number;
+  jsonKey: string;
 }

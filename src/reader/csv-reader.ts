@@ -1,22 +1,21 @@
 /**
- * The streaming CSV reader: file → (UTF-8 check | transcoding) → csv-parse → records, as one
- * Node stream pipeline pulled by an async iterator. Nothing is read ahead beyond the streams'
- * small buffers, so memory stays flat whatever the file size, and reading waits while the
- * consumer does not pull (backpressure).
+ * The streaming CSV reader: file → (UTF-8 check | transcoding) → text → {@link CsvScanner} →
+ * records, pulled by an async iterator. Nothing is read ahead beyond the streams' small buffers,
+ * so memory stays flat whatever the file size, and reading waits while the consumer does not pull
+ * (backpressure).
  *
- * csv-parse runs leniently (relaxed quotes and column counts) so that one malformed record never
- * stops the file; {@link RecordBuilder} marks such records with an `error` instead.
+ * The scanner reads leniently (relaxed quotes and column counts) so that one malformed record
+ * never stops the file; {@link RecordBuilder} marks such records with an `error` instead.
  */
 import type { ReadStream } from 'node:fs';
 import { pipeline, type Transform } from 'node:stream';
-import { CsvError } from 'csv-parse';
+import { StringDecoder } from 'node:string_decoder';
 import { ImportError } from '../errors.js';
 import { CSV_ENCODINGS, decodeText, detectEncoding, TranscodeToUtf8, Utf8Validator } from './decode.js';
 import { checkHeader } from './header.js';
-import { LineTracker } from './line-breaks.js';
 import { fileError, openFile, readStart, type OpenedFile } from './open-file.js';
-import { createParser, isParseFailure, type ParsedRow, type ParserOptions, type ParserOutput } from './parser.js';
 import { RecordBuilder } from './record-builder.js';
+import { CsvScanner, type ScanFailure, type ScannerOptions, type ScanOutput } from './scanner.js';
 import { detectDelimiter, detectRecordDelimiters } from './sniff.js';
 import type { CsvEncoding, CsvReaderOptions, CsvRecord, CsvSource } from './types.js';
 
@@ -50,10 +49,10 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
   }
 
   const stream = openRecordStream(file, { encoding, bomLength, parser: { delimiter, recordDelimiters, maxRecordBytes } });
-  const lines = new LineTracker();
   let header: string[];
+  let afterHeader: ScanOutput[];
   try {
-    header = await readHeader(stream.rows, path, maxRecordBytes, lines);
+    ({ header, rest: afterHeader } = await readHeader(stream.rows, path, maxRecordBytes));
   } catch (error) {
     await stream.close();
     throw error;
@@ -62,7 +61,6 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
   const builder = new RecordBuilder({
     header,
     delimiter,
-    lines,
     sawInvalidBytes: stream.sawInvalidBytes,
     maxRecordBytes,
   });
@@ -72,15 +70,30 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
     encoding,
     size: file.size,
     bytesRead: () => bomLength + stream.file.bytesRead,
-    records: readRecords(stream, builder, path),
+    ...recordIterables(readBatches(stream, builder, path, afterHeader), stream.isClosed),
     close: stream.close,
+  };
+}
+
+/** `batches` as given, and `records` one by one from them (none after `close`); a source is read through one of the two. */
+function recordIterables(batches: AsyncGenerator<CsvRecord[]>, isClosed: () => boolean): Pick<CsvSource, 'batches' | 'records'> {
+  return {
+    batches,
+    records: (async function* records() {
+      for await (const batch of batches) {
+        for (const record of batch) {
+          if (isClosed()) return;
+          yield record;
+        }
+      }
+    })(),
   };
 }
 
 interface RecordStream {
   file: ReadStream;
-  /** The parser's output, pulled one row at a time. */
-  rows: AsyncIterator<ParserOutput>;
+  /** The scanner's output, one array per chunk of the file. */
+  rows: AsyncIterator<ScanOutput[]>;
   sawInvalidBytes: () => boolean;
   /** Whether {@link close} has been called. */
   isClosed: () => boolean;
@@ -91,17 +104,16 @@ interface RecordStream {
 interface RecordStreamOptions {
   encoding: CsvEncoding;
   bomLength: number;
-  parser: ParserOptions;
+  parser: ScannerOptions;
 }
 
 function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): RecordStream {
   const file = opened.handle.createReadStream({ start: options.bomLength, highWaterMark: READ_CHUNK_BYTES });
   const validator = options.encoding === 'utf8' ? new Utf8Validator() : undefined;
   const decoder: Transform = validator ?? new TranscodeToUtf8(options.encoding);
-  const parser = createParser(options.parser);
-  // Parse errors come out of the parser in order; read errors reach the consumer through the
-  // parser's iterator. The callback only keeps them from being unhandled.
-  pipeline(file, decoder, parser, () => undefined);
+  // Read errors reach the consumer through the decoder's iterator; the callback only keeps them
+  // from being unhandled.
+  pipeline(file, decoder, () => undefined);
 
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -110,7 +122,6 @@ function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): Rec
     closing ??= new Promise<void>((resolve) => {
       if (file.closed) resolve();
       else file.once('close', () => resolve());
-      parser.destroy();
       decoder.destroy();
       file.destroy();
     });
@@ -118,54 +129,74 @@ function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): Rec
   };
   return {
     file,
-    rows: parser[Symbol.asyncIterator]() as AsyncIterator<ParserOutput>,
+    rows: scan(decoder, new CsvScanner(options.parser)),
     sawInvalidBytes: validator === undefined ? () => false : () => validator.sawInvalidBytes,
     isClosed: () => closed,
     close,
   };
 }
 
+/** The scanner's output over the decoder's UTF-8 chunks, one array per chunk. */
+async function* scan(decoder: Transform, scanner: CsvScanner): AsyncGenerator<ScanOutput[], void, undefined> {
+  const text = new StringDecoder('utf8');
+  for await (const chunk of decoder) yield scanner.push(text.write(chunk as Buffer));
+  yield [...scanner.push(text.end()), ...scanner.end()];
+}
+
+/** The header, and the records scanned with it. */
 async function readHeader(
-  rows: AsyncIterator<ParserOutput>,
+  rows: AsyncIterator<ScanOutput[]>,
   path: string,
   maxRecordBytes: number,
-  lines: LineTracker,
-): Promise<string[]> {
-  let first: IteratorResult<ParserOutput>;
-  try {
-    first = await rows.next();
-  } catch (error) {
-    throw fileError(error, path);
+): Promise<{ header: string[]; rest: ScanOutput[] }> {
+  for (;;) {
+    let next: IteratorResult<ScanOutput[]>;
+    try {
+      next = await rows.next();
+    } catch (error) {
+      throw fileError(error, path);
+    }
+    if (next.done === true) {
+      throw new ImportError('csv_header', `${path} is empty: it has no header line`, { subject: path });
+    }
+    const [first, ...rest] = next.value;
+    if (first === undefined) continue;
+    if (first.kind === 'failure') throw headerParseError(first, path, maxRecordBytes);
+    checkHeader(first.cells, path);
+    return { header: first.cells, rest };
   }
-  if (first.done === true) {
-    throw new ImportError('csv_header', `${path} is empty: it has no header line`, { subject: path });
-  }
-  if (isParseFailure(first.value)) throw headerParseError(first.value.failure, path, maxRecordBytes);
-  const { record: header, raw, emptyLines }: ParsedRow = first.value;
-  lines.locate(raw, emptyLines);
-  checkHeader(header, path);
-  return header;
 }
 
-function headerParseError(error: unknown, path: string, maxRecordBytes: number): ImportError {
-  if (!(error instanceof CsvError)) return fileError(error, path);
-  if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
-    return new ImportError('csv_header', `${path}: the header has a quote that is never closed`, { subject: path, cause: error });
+function headerParseError(failure: ScanFailure, path: string, maxRecordBytes: number): ImportError {
+  if (failure.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return new ImportError('csv_header', `${path}: the header has a quote that is never closed`, { subject: path });
   }
-  if (error.code === 'CSV_MAX_RECORD_SIZE') {
-    return new ImportError(
-      'csv_header',
-      `${path}: the header is longer than ${maxRecordBytes} bytes; is it a CSV file, and is its quoting right?`,
-      { subject: path, cause: error },
-    );
-  }
-  return new ImportError('csv_header', `${path}: the header cannot be read: ${error.message}`, { subject: path, cause: error });
+  return new ImportError(
+    'csv_header',
+    `${path}: the header is longer than ${maxRecordBytes} bytes; is it a CSV file, and is its quoting right?`,
+    { subject: path },
+  );
 }
 
-async function* readRecords(stream: RecordStream, builder: RecordBuilder, path: string): AsyncGenerator<CsvRecord, void, undefined> {
+async function* readBatches(
+  stream: RecordStream,
+  builder: RecordBuilder,
+  path: string,
+  first: ScanOutput[],
+): AsyncGenerator<CsvRecord[], void, undefined> {
   try {
-    for (;;) {
-      let next: IteratorResult<ParserOutput>;
+    for (let outputs: ScanOutput[] | undefined = first; ; ) {
+      const records: CsvRecord[] = [];
+      for (const output of outputs) {
+        if (output.kind === 'failure') {
+          records.push(builder.fromFailure(output));
+          yield records;
+          return;
+        }
+        records.push(builder.build(output));
+      }
+      if (records.length > 0) yield records;
+      let next: IteratorResult<ScanOutput[]>;
       try {
         next = await stream.rows.next();
       } catch (error) {
@@ -174,13 +205,7 @@ async function* readRecords(stream: RecordStream, builder: RecordBuilder, path: 
         throw fileError(error, path);
       }
       if (next.done === true || stream.isClosed()) return;
-      if (isParseFailure(next.value)) {
-        const last = builder.fromParserError(next.value.failure, next.value.emptyLines);
-        if (last === undefined) throw fileError(next.value.failure, path);
-        yield last;
-        return;
-      }
-      yield builder.build(next.value);
+      outputs = next.value;
     }
   } finally {
     await stream.close();

@@ -11,9 +11,13 @@
 const FORMULA_START = /^[=+\-@\t\r]/;
 /** Quotes, then a formula start: what an escaped cell looks like. */
 const QUOTED_FORMULA_START = /^'+[=+\-@\t\r]/;
+/** First characters of a cell that {@link escapeFormula} must look at further. */
+const STARTS_TO_CHECK = new Set([..."=+-@\t\r'"].map((character) => character.charCodeAt(0)));
 const PLAIN_NUMBER = /^[+-]?(\d[\d,.' ]*)?\d([.,]\d+)?$/;
 
 export function escapeFormula(cell: string): string {
+  // Most cells start with a letter or digit: one character code settles them.
+  if (!STARTS_TO_CHECK.has(cell.charCodeAt(0))) return cell;
   if (QUOTED_FORMULA_START.test(cell)) return `'${cell}`;
   if (!FORMULA_START.test(cell) || PLAIN_NUMBER.test(cell)) return cell;
   return `'${cell}`;

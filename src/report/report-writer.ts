@@ -1,7 +1,7 @@
 /**
  * Streams the report files of a run to disk as rows finish: `results.csv` (every row, input order),
  * `failed.csv` (failed and invalid rows, re-importable with the same mapping) and, at the end,
- * `summary.json`. Nothing is held in memory beyond the stream buffers.
+ * `summary.json`. Nothing is held in memory beyond a 64 KB piece and the stream buffers.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
@@ -22,8 +22,8 @@ export interface RowOutcome {
   /** HTTP requests made for the row (0 when nothing was sent). */
   attempts: number;
   problem?: RowProblem;
-  /** The row's original cells, in header order. */
-  cells: readonly string[];
+  /** The row's original cells as the report writes them ({@link renderCells}). */
+  cellsText: string;
 }
 
 export const RESULT_COLUMNS = [
@@ -51,6 +51,8 @@ export const FAILED_COLUMNS = [
 
 /** Report lines buffered before a write waits for the disk. */
 const REPORT_BUFFER_BYTES = 256 * 1024;
+/** Lines are joined into pieces of about this many characters before they go to the file stream: one write per line cost more than the line. */
+const PIECE_CHARACTERS = 64 * 1024;
 
 /** File mode of every report file: they hold customer data, so the owner only. */
 const PRIVATE_FILE_MODE = 0o600;
@@ -81,18 +83,53 @@ export function reportFiles(dir: string): ReportFiles {
 function csvLine(cells: readonly (string | number)[]): string {
   let line = '';
   for (let index = 0; index < cells.length; index += 1) {
-    const cell = cells[index]!;
     if (index > 0) line += ',';
-    line += typeof cell === 'string' ? csvCell(escapeFormula(cell)) : String(cell);
+    line += csvText(cells[index]!);
   }
   return `${line}\n`;
 }
 
-const NEEDS_QUOTES = /[",\n\r]/;
-
-function csvCell(text: string): string {
+/** One cell of a line: formula-escaped, quoted when needed; numbers as `String(n)`. */
+function csvText(cell: string | number): string {
+  if (typeof cell !== 'string') return String(cell);
+  const text = escapeFormula(cell);
   if (!NEEDS_QUOTES.test(text)) return text;
   return `"${text.replaceAll('"', '""')}"`;
+}
+
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/**
+ * Which of the input's columns the report repeats after its own: all of them, except that a
+ * failed.csv read back carries the error columns of its own run, which the new report writes
+ * afresh instead of repeating (so that its header never names a column twice).
+ */
+export interface ReportShape {
+  /** Indexes of the kept input columns; undefined: all of them. */
+  columns: number[] | undefined;
+  /** The kept columns' names. */
+  header: string[];
+}
+
+export function reportShape(inputHeader: readonly string[]): ReportShape {
+  const kept = inputHeader.flatMap((name, index) => ((FAILED_COLUMNS as readonly string[]).includes(name) ? [] : [index]));
+  if (kept.length === inputHeader.length) return { columns: undefined, header: [...inputHeader] };
+  return { columns: kept, header: kept.map((index) => inputHeader[index]!) };
+}
+
+/**
+ * A row's own cells as the report writes them: the shape's columns (missing cells empty),
+ * formula-escaped, as CSV text. Done once per row, where the row is read.
+ */
+export function renderCells(cells: readonly string[], shape: ReportShape): string {
+  const columns = shape.columns;
+  const count = shape.header.length;
+  let text = '';
+  for (let index = 0; index < count; index += 1) {
+    const cell = csvText(cells[columns === undefined ? index : columns[index]!] ?? '');
+    text += index > 0 ? `,${cell}` : cell;
+  }
+  return text;
 }
 
 /**
@@ -122,6 +159,9 @@ export class ReportWriter {
   readonly #results: WriteStream;
   readonly #failed: WriteStream;
   readonly #header: readonly string[];
+  /** Lines not yet handed to the streams. */
+  #resultsPiece = '';
+  #failedPiece = '';
   #failedCount = 0;
   /** The first write error (disk full…): kept, so that it stops the run instead of crashing the process. */
   #failure: ImportError | undefined;
@@ -144,43 +184,47 @@ export class ReportWriter {
     return this.#failedCount;
   }
 
-  /** Appends one row; resolves when the stream can take more (backpressure to the pipeline). */
-  async write(outcome: RowOutcome): Promise<void> {
+  /**
+   * Appends one row; throws the first write error (disk full…). Does not wait for the disk: the
+   * caller waits for {@link drained} whenever {@link needsDrain} says the buffers are full.
+   */
+  write(outcome: RowOutcome): void {
     this.#throwIfFailed();
-    const cells = this.#cellsInHeaderShape(outcome.cells);
     const problem = outcome.problem;
-    const resultsOk = this.#results.write(
-      csvLine([
-        outcome.line,
-        outcome.status,
-        outcome.opportunityId ?? '',
-        outcome.httpLink ?? '',
-        outcome.idempotencyKey ?? '',
-        outcome.attempts,
-        problem?.type ?? '',
-        problem?.code ?? '',
-        problem?.param ?? '',
-        problem?.message ?? '',
-        ...cells,
-      ]),
-    );
-    let failedOk = true;
+    const width = this.#header.length;
+    let results =
+      `${outcome.line},${outcome.status},${csvText(outcome.opportunityId ?? '')},${csvText(outcome.httpLink ?? '')},` +
+      `${csvText(outcome.idempotencyKey ?? '')},${outcome.attempts}`;
+    results += problem
+      ? `,${csvText(problem.type)},${csvText(problem.code)},${csvText(problem.param)},${csvText(problem.message)}`
+      : ',,,,';
+    this.#resultsPiece += width > 0 ? `${results},${outcome.cellsText}\n` : `${results}\n`;
+    if (this.#resultsPiece.length >= PIECE_CHARACTERS) {
+      this.#results.write(this.#resultsPiece);
+      this.#resultsPiece = '';
+    }
     if (FAILED_FILE_STATUSES.has(outcome.status)) {
       this.#failedCount += 1;
-      failedOk = this.#failed.write(
-        csvLine([
-          ...cells,
-          outcome.line,
-          outcome.status,
-          problem?.type ?? '',
-          problem?.code ?? '',
-          problem?.param ?? '',
-          problem?.message ?? '',
-        ]),
-      );
+      const own =
+        `${outcome.line},${outcome.status},${csvText(problem?.type ?? '')},${csvText(problem?.code ?? '')},` +
+        `${csvText(problem?.param ?? '')},${csvText(problem?.message ?? '')}`;
+      this.#failedPiece += width > 0 ? `${outcome.cellsText},${own}\n` : `${own}\n`;
+      if (this.#failedPiece.length >= PIECE_CHARACTERS) {
+        this.#failed.write(this.#failedPiece);
+        this.#failedPiece = '';
+      }
     }
-    if (!resultsOk) await drained(this.#results);
-    if (!failedOk) await drained(this.#failed);
+  }
+
+  /** Whether a report file's buffer is full: wait for {@link drained} before writing more. */
+  get needsDrain(): boolean {
+    return this.#results.writableNeedDrain || this.#failed.writableNeedDrain;
+  }
+
+  /** Resolves when both files take more; throws the first write error. */
+  async drained(): Promise<void> {
+    if (this.#results.writableNeedDrain) await drained(this.#results);
+    if (this.#failed.writableNeedDrain) await drained(this.#failed);
     this.#throwIfFailed();
   }
 
@@ -188,7 +232,9 @@ export class ReportWriter {
   async close(summary: unknown): Promise<void> {
     this.#throwIfFailed();
     try {
-      await Promise.all([endStream(this.#results), endStream(this.#failed)]);
+      await Promise.all([endStream(this.#results, this.#resultsPiece), endStream(this.#failed, this.#failedPiece)]);
+      this.#resultsPiece = '';
+      this.#failedPiece = '';
       this.#throwIfFailed();
       await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
@@ -207,13 +253,6 @@ export class ReportWriter {
   #throwIfFailed(): void {
     if (this.#failure !== undefined) throw this.#failure;
   }
-
-  #cellsInHeaderShape(cells: readonly string[]): readonly string[] {
-    if (cells.length === this.#header.length) return cells;
-    const shaped = cells.slice(0, this.#header.length);
-    while (shaped.length < this.#header.length) shaped.push('');
-    return shaped;
-  }
 }
 
 /** Resolves when the stream takes more, or when it failed and closed (it will never drain then). */
@@ -230,9 +269,9 @@ function drained(stream: WriteStream): Promise<void> {
   });
 }
 
-function endStream(stream: WriteStream): Promise<void> {
+function endStream(stream: WriteStream, last: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     stream.once('error', reject);
-    stream.end(() => resolvePromise());
+    stream.end(last, () => resolvePromise());
   });
 }

@@ -1,4 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { BloomFilter } from '../../src/bloom-filter.js';
 import { SeenIdentities } from '../../src/pipeline/seen-identities.js';
 
 describe('SeenIdentities', () => {
@@ -26,5 +28,38 @@ describe('SeenIdentities', () => {
     } finally {
       seen.close();
     }
+  });
+
+  test('.firstLine() over any sequence of identities answers as a Map of first lines would', () => {
+    // Few distinct values, long sequences: repeats right after a batch of new ones, inside one, across several.
+    const identity = fc.integer({ min: 0, max: 700 }).map((value) => `["${value}"]`);
+    fc.assert(
+      fc.property(fc.array(identity, { maxLength: 1500 }), (identities) => {
+        const seen = new SeenIdentities();
+        const model = new Map<string, number>();
+        try {
+          identities.forEach((text, index) => {
+            const line = index + 2;
+            expect(seen.firstLine(text, line)).toBe(model.get(text));
+            if (!model.has(text)) model.set(text, line);
+          });
+        } finally {
+          seen.close();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('BloomFilter', () => {
+  test('.add() never calls a string new twice, and rarely calls a new string seen', () => {
+    const filter = new BloomFilter(20, 4);
+    const count = 50_000;
+    let calledSeen = 0;
+    for (let index = 0; index < count; index += 1) if (!filter.add(`["${9_000_000 + index}"]`)) calledSeen += 1;
+    for (let index = 0; index < count; index += 1) expect(filter.add(`["${9_000_000 + index}"]`)).toBe(false);
+    // 50k strings in 2^20 bits with 4 probes: a false "seen" for ~0.1 % of them.
+    expect(calledSeen).toBeLessThan(count * 0.005);
   });
 });

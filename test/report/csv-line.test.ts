@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { mkdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
-import { ReportWriter, reportFiles, RESULT_COLUMNS, type RowOutcome } from '../../src/report/report-writer.js';
+import { renderCells, ReportWriter, reportFiles, reportShape, RESULT_COLUMNS, type RowOutcome } from '../../src/report/report-writer.js';
 import { escapeFormula } from '../../src/report/escape.js';
 import { createWorkspace, type Workspace } from '../helpers/workspace.js';
 
@@ -26,7 +26,10 @@ async function writtenLines(header: string[], outcomes: RowOutcome[]): Promise<s
   const files = reportFiles(workspace.path(`report-${Math.random().toString(36).slice(2)}`));
   mkdirSync(files.dir, { recursive: true });
   const writer = new ReportWriter(files, header);
-  for (const outcome of outcomes) await writer.write(outcome);
+  for (const outcome of outcomes) {
+    writer.write(outcome);
+    if (writer.needsDrain) await writer.drained();
+  }
   await writer.close({});
   return readFileSync(files.results, 'utf8');
 }
@@ -46,13 +49,13 @@ describe('ReportWriter results.csv lines', () => {
           status: 'failed',
           attempts,
           problem: { type: 'invalid_value', code: 'x', param: name, message: note },
-          cells: [name, note],
+          cellsText: renderCells([name, note], reportShape(header)),
         }));
         const expected =
           csvStringifyLine([...RESULT_COLUMNS, ...header]) +
-          outcomes
-            .map((outcome) =>
-              csvStringifyLine([outcome.line, outcome.status, '', '', '', outcome.attempts, 'invalid_value', 'x', outcome.problem!.param, outcome.problem!.message, ...outcome.cells]),
+          rows
+            .map(([name, note], index) =>
+              csvStringifyLine([index + 2, 'failed', '', '', '', attempts, 'invalid_value', 'x', name, note, name, note]),
             )
             .join('');
         expect(await writtenLines(header, outcomes)).toBe(expected);
