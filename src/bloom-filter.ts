@@ -2,27 +2,34 @@
  * A Bloom filter over strings, of fixed size: memory does not grow with what is added. `add` says
  * whether the string was certainly not added before; a "maybe" is wrong at a rate set by the size.
  * Used in front of SQLite tables asked once per row, where nearly every answer is "never seen".
+ *
+ * Blocked: all the probes of a string fall in one 64-byte block (one cache line), so that a
+ * look-up in a filter of megabytes costs one memory read instead of one per probe.
  */
+const BLOCK_BITS = 512;
+
 export class BloomFilter {
-  readonly #bits: Uint8Array;
-  readonly #mask: number;
-  readonly #probed: Uint32Array;
+  readonly #blocks: Uint32Array;
+  readonly #blockCount: number;
+  readonly #probes: number;
 
   constructor(bitsLog2: number, probes: number) {
-    this.#bits = new Uint8Array(2 ** (bitsLog2 - 3));
-    this.#mask = 2 ** bitsLog2 - 1;
-    this.#probed = new Uint32Array(probes);
+    this.#blockCount = 2 ** bitsLog2 / BLOCK_BITS;
+    this.#blocks = new Uint32Array(2 ** (bitsLog2 - 5));
+    this.#probes = probes;
   }
 
   /** Adds `text`; true when it was certainly not in the filter before. */
   add(text: string): boolean {
-    const bits = this.#probe(text);
+    const [first, second] = hashes(text);
+    const base = (first % this.#blockCount) * (BLOCK_BITS / 32);
     let added = false;
-    for (const bit of bits) {
-      const byte = bit >>> 3;
-      const flag = 1 << (bit & 7);
-      if ((this.#bits[byte]! & flag) === 0) {
-        this.#bits[byte]! |= flag;
+    for (let probe = 0; probe < this.#probes; probe += 1) {
+      const bit = probeBit(second, probe);
+      const word = base + ((bit >>> 5) & (BLOCK_BITS / 32 - 1));
+      const flag = 1 << (bit & 31);
+      if ((this.#blocks[word]! & flag) === 0) {
+        this.#blocks[word]! |= flag;
         added = true;
       }
     }
@@ -31,21 +38,42 @@ export class BloomFilter {
 
   /** False when `text` was certainly never added. */
   has(text: string): boolean {
-    for (const bit of this.#probe(text)) if ((this.#bits[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
+    const [first, second] = hashes(text);
+    const base = (first % this.#blockCount) * (BLOCK_BITS / 32);
+    for (let probe = 0; probe < this.#probes; probe += 1) {
+      const bit = probeBit(second, probe);
+      if ((this.#blocks[base + ((bit >>> 5) & (BLOCK_BITS / 32 - 1))]! & (1 << (bit & 31))) === 0) return false;
+    }
     return true;
   }
+}
 
-  /** The bits probed for `text` (in a buffer reused by the next call): double hashing of two 32-bit FNV-1a-style hashes. */
-  #probe(text: string): Uint32Array {
-    let first = 0x811c9dc5;
-    let second = 0x01000193 ^ text.length;
-    for (let index = 0; index < text.length; index += 1) {
-      const code = text.charCodeAt(index);
-      first = Math.imul(first ^ code, 0x01000193);
-      second = Math.imul(second ^ code, 0x5bd1e995);
-    }
-    second = (second ^ (second >>> 15)) | 1;
-    for (let probe = 0; probe < this.#probed.length; probe += 1) this.#probed[probe] = (first + Math.imul(probe, second)) & this.#mask;
-    return this.#probed;
+const pair: [number, number] = [0, 0];
+
+/** Two independent 32-bit hashes of `text`, unsigned; in a pair reused by the next call. */
+function hashes(text: string): [number, number] {
+  let first = 0x811c9dc5;
+  let second = 0x9747b28c ^ text.length;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    first = Math.imul(first ^ code, 0x9e3779b1);
+    first ^= first >>> 15;
+    second = Math.imul(second + code, 0x85ebca77);
+    second ^= second >>> 13;
   }
+  pair[0] = mix(first);
+  pair[1] = mix(second);
+  return pair;
+}
+
+/** The bit of probe number `probe` in the block (its low 9 bits): independent of the other probes' bits. */
+function probeBit(hash: number, probe: number): number {
+  return mix((hash + Math.imul(probe, 0x9e3779b9)) | 0);
+}
+
+/** MurmurHash3's finalizer: spreads every input bit over the whole word (similar texts land far apart). */
+function mix(hash: number): number {
+  let mixed = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  mixed = Math.imul(mixed ^ (mixed >>> 13), 0xc2b2ae35);
+  return (mixed ^ (mixed >>> 16)) >>> 0;
 }

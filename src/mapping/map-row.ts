@@ -7,7 +7,7 @@ import type { RowProblem } from '../errors.js';
 import type { FieldWriteValue } from '../lightfield/types.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
 import { jsonString, relationshipText, valueText } from './payload-text.js';
-import type { CompiledField, CompiledMapping, CompiledRelationship, KeyedIndex, MappedRow, RelationshipInput } from './types.js';
+import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, RelationshipInput } from './types.js';
 
 /** Cell values longer than this are shortened in messages. */
 const MAX_VALUE_SHOWN = 80;
@@ -27,7 +27,7 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
   }
 
   // Mapped in mapping order, so that problems are listed in it; collected in key order below.
-  const fieldValues: (FieldWriteValue | undefined)[] = [];
+  const fieldValues: (FieldValue | undefined)[] = [];
   for (const field of compiled.fields) {
     try {
       fieldValues.push(mapField(field, cells, problems));
@@ -47,17 +47,16 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
   }
   if (problems.length > 0) return { ok: false, identity, problems };
 
-  // The canonical text: keys in canonical order, so that JSON.stringify of the fields object is it,
-  // unless a value is an object (address, full name) whose own keys need sorting.
+  // The canonical text, written field by field in canonical key order: most values carry their
+  // text already (converters that remember their answers, constants).
   const fields: Record<string, FieldWriteValue> = {};
-  let plain = true;
-  for (const { index } of compiled.payloadOrder.fields) {
-    const value = fieldValues[index];
-    if (value === undefined) continue;
-    fields[compiled.fields[index]!.key] = value;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) plain = false;
+  let fieldsText = '';
+  for (const { index, jsonKey } of compiled.payloadOrder.fields) {
+    const mapped = fieldValues[index];
+    if (mapped === undefined) continue;
+    fields[compiled.fields[index]!.key] = mapped.value;
+    fieldsText += `${fieldsText === '' ? '' : ','}${jsonKey}:${mapped.text ?? valueText(mapped.value)}`;
   }
-  const fieldsText = plain ? JSON.stringify(fields) : objectText(compiled.payloadOrder.fields, fieldValues);
   const relationships: Record<string, RelationshipInput> = {};
   let relationshipsText = '';
   for (const { index, jsonKey } of compiled.payloadOrder.relationships) {
@@ -73,19 +72,8 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
     identity,
     fields,
     relationships,
-    payload: `{"fields":${fieldsText},"relationships":{${relationshipsText}}}`,
-    relationshipsText: `{${relationshipsText}}`,
+    payload: `{"fields":{${fieldsText}},"relationships":{${relationshipsText}}}`,
   };
-}
-
-/** A fields object as canonical text, in `order`. */
-function objectText(order: readonly KeyedIndex[], values: readonly (FieldWriteValue | undefined)[]): string {
-  let text = '';
-  for (const { index, jsonKey } of order) {
-    const value = values[index];
-    if (value !== undefined) text += `${text === '' ? '' : ','}${jsonKey}:${valueText(value)}`;
-  }
-  return `{${text}}`;
 }
 
 /** The canonical text of a lookup input up to its value, the same for every row of the relationship. */
@@ -111,9 +99,12 @@ export function identityOf(compiled: CompiledMapping, cells: readonly string[]):
   return `${text}]`;
 }
 
+/** A field's value, with its canonical JSON text when known already. */
+type FieldValue = { value: FieldWriteValue; text?: string | undefined };
+
 /** The value to send, or undefined to leave the field out. */
-function mapField(field: CompiledField, cells: readonly string[], problems: RowProblem[]): FieldWriteValue | undefined {
-  if (field.source.kind === 'constant') return field.source.value;
+function mapField(field: CompiledField, cells: readonly string[], problems: RowProblem[]): FieldValue | undefined {
+  if (field.source.kind === 'constant') return fixedValue(field, field.source.value);
   const { column } = field.source;
   const raw = cellAt(cells, field.source.index);
   const cell = field.trim ? raw.trim() : raw;
@@ -134,11 +125,11 @@ function mapField(field: CompiledField, cells: readonly string[], problems: RowP
   }
   // A cell of separators only (`;;`) holds no value: treat it like an empty cell.
   if (Array.isArray(result.value) && result.value.length === 0) return emptyField(field, column, problems);
-  return result.value;
+  return result;
 }
 
-function emptyField(field: CompiledField, column: string, problems: RowProblem[]): FieldWriteValue | undefined {
-  if (field.fallback !== undefined) return field.fallback;
+function emptyField(field: CompiledField, column: string, problems: RowProblem[]): FieldValue | undefined {
+  if (field.fallback !== undefined) return fixedValue(field, field.fallback);
   if (field.required) {
     problems.push({
       type: 'missing_value',
@@ -148,6 +139,18 @@ function emptyField(field: CompiledField, column: string, problems: RowProblem[]
     });
   }
   return undefined;
+}
+
+/** A constant or a default of the mapping, with its text, made once per field and value. */
+const fixedValues = new WeakMap<CompiledField, FieldValue>();
+
+function fixedValue(field: CompiledField, value: FieldWriteValue): FieldValue {
+  let fixed = fixedValues.get(field);
+  if (fixed === undefined || fixed.value !== value) {
+    fixed = { value, text: valueText(value) };
+    fixedValues.set(field, fixed);
+  }
+  return fixed;
 }
 
 function mapRelationship(

@@ -4,6 +4,7 @@
  * (Luxon, option matching) costs more than the rest of the row. Bounded, so that memory stays flat:
  * a column of all-different values only refills the table.
  */
+import { valueText } from './payload-text.js';
 import type { CellConverter, Conversion } from './types.js';
 
 /** Answers remembered per converter (a few hundred KB at most). */
@@ -14,9 +15,14 @@ export function remembered(convert: CellConverter): CellConverter {
   return (cell: string): Conversion => {
     let conversion = known.get(cell);
     if (conversion === undefined) {
-      // Shared by every row with this cell: frozen, so that no row can change another's value.
-      conversion = Object.freeze(convert(cell));
-      if (conversion.ok && Array.isArray(conversion.value)) Object.freeze(conversion.value);
+      conversion = convert(cell);
+      // With its payload text, written once; shared by every row with this cell: frozen, so that
+      // no row can change another's value.
+      if (conversion.ok) {
+        if (Array.isArray(conversion.value)) Object.freeze(conversion.value);
+        conversion = { ...conversion, text: valueText(conversion.value) };
+      }
+      Object.freeze(conversion);
       if (known.size >= MAX_REMEMBERED) known.clear();
       known.set(cell, conversion);
     }

@@ -71,14 +71,13 @@ export type MappedRow =
       relationships: Record<string, RelationshipInput>;
       /** The canonical JSON of `{ fields, relationships }` (keys sorted at every level): what `canonicalPayload` gives. */
       payload: string;
-      /** The canonical JSON of `relationships` alone (the end of `payload`). */
-      relationshipsText: string;
     }
   | { ok: false; identity: string; problems: RowProblem[] };
 
 /** The result of reading one cell (or a constant) into a field's write value. */
 export type Conversion =
-  | { ok: true; value: FieldWriteValue }
+  /** `text`: the value's canonical JSON, when the converter keeps it (see remember.ts). */
+  | { ok: true; value: FieldWriteValue; text?: string }
   | {
       ok: false;
       /** Machine-readable reason, e.g. `not_a_number`, `unknown_option`, `bad_date`. */

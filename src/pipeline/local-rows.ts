@@ -1,14 +1,15 @@
 /**
  * The local stage of a run: everything done to a CSV record without the ledger or the network —
  * skip blank rows, read a report file's escaped cells back, map the row, write its canonical payload
- * and hash it. It is the same work for every run, and the most of a plan's or a rerun's time, so it
- * runs in a worker thread beside the one that decides and reports (see `row-source.ts`).
+ * and its cells as the report will show them. It is the same work for every run, and the most of a
+ * plan's or a rerun's time, so it runs in a worker thread beside the one that hashes, decides and
+ * reports (see `row-source.ts`); the two threads take about the same time per row.
  *
  * Its rows are flat arrays of strings and numbers ({@link WireRow}): what crosses between threads
  * cheaply (objects cost four times as much to copy).
  */
 import type { RowProblem } from '../errors.js';
-import { mapRow, payloadHash, type CompiledMapping } from '../mapping/index.js';
+import { mapRow, type CompiledMapping } from '../mapping/index.js';
 import type { RelationshipInput } from '../mapping/types.js';
 import type { CsvRecord } from '../reader/types.js';
 import { unescapeFormula } from '../report/escape.js';
@@ -20,20 +21,18 @@ export const MAPPED = 2;
 
 /** A row of cells that are all empty (`;;;;` at the end of spreadsheet exports): not a data row. */
 export type BlankWireRow = [kind: typeof BLANK, line: number];
-/** A row refused before any request: a malformed record or a mapping problem. `problem` is JSON of a RowProblem. */
-export type InvalidWireRow = [kind: typeof INVALID, line: number, problem: string, cellsText: string];
-/** A mapped row. `relationships` is JSON of its relationship inputs (the part of `payload` the lookups need). */
-export type MappedWireRow = [
-  kind: typeof MAPPED,
-  line: number,
-  identity: string,
-  payload: string,
-  payloadHash: string,
-  relationships: string,
-  cellsText: string,
-];
+/**
+ * A row refused before any request: a malformed record or a mapping problem. `text` is the JSON of
+ * its RowProblem, then (from `problemEnd`) its cells as the report writes them.
+ */
+export type InvalidWireRow = [kind: typeof INVALID, line: number, problemEnd: number, text: string];
+/**
+ * A mapped row. `text` is its identity, its canonical payload (from `identityEnd`) and its cells as
+ * the report writes them (from `payloadEnd`): one string crosses between threads for less than three.
+ * The relationship inputs the lookups need are the end of the payload ({@link relationshipsTextOf}).
+ */
+export type MappedWireRow = [kind: typeof MAPPED, line: number, identityEnd: number, payloadEnd: number, text: string];
 export type WireRow = BlankWireRow | InvalidWireRow | MappedWireRow;
-
 
 export interface LocalStageOptions {
   compiled: CompiledMapping;
@@ -61,27 +60,52 @@ export class LocalStage {
     const cellsText = renderCells(cells, report);
     if (record.error) {
       const problem: RowProblem = { type: 'invalid_csv', code: record.error.code, param: '', message: record.error.message };
-      return [INVALID, record.line, JSON.stringify(problem), cellsText];
+      return invalidRow(record.line, problem, cellsText);
     }
     const mapped = mapRow(compiled, cells);
     // All of a row's problems in one message, under the first one's type and column.
     if (!mapped.ok) {
       const [first, ...rest] = mapped.problems;
       const problem: RowProblem = { ...first!, message: [first!.message, ...rest.map((each) => each.message)].join('; ') };
-      return [INVALID, record.line, JSON.stringify(problem), cellsText];
+      return invalidRow(record.line, problem, cellsText);
     }
-    return [MAPPED, record.line, mapped.identity, mapped.payload, payloadHash(mapped.payload), mapped.relationshipsText, cellsText];
+    const identityEnd = mapped.identity.length;
+    return [MAPPED, record.line, identityEnd, identityEnd + mapped.payload.length, `${mapped.identity}${mapped.payload}${cellsText}`];
   }
+}
+
+function invalidRow(line: number, problem: RowProblem, cellsText: string): InvalidWireRow {
+  const problemText = JSON.stringify(problem);
+  return [INVALID, line, problemText.length, `${problemText}${cellsText}`];
 }
 
 /** The row's cells as the report writes them. */
 export function cellsOf(row: InvalidWireRow | MappedWireRow): string {
-  return row[0] === INVALID ? row[3] : row[6];
+  return row[0] === INVALID ? row[3].slice(row[2]) : row[4].slice(row[3]);
 }
 
 export function problemOf(row: InvalidWireRow): RowProblem {
-  return JSON.parse(row[2]) as RowProblem;
+  return JSON.parse(row[3].slice(0, row[2])) as RowProblem;
 }
+
+export function identityOf(row: MappedWireRow): string {
+  return row[4].slice(0, row[2]);
+}
+
+export function payloadOf(row: MappedWireRow): string {
+  return row[4].slice(row[2], row[3]);
+}
+
+/**
+ * The relationships part of a canonical payload, `{"fields":{…},"relationships":{…}}`: the text after
+ * the last `,"relationships":`. No text inside the relationships part can hold that key, and no string
+ * value can hold it unescaped.
+ */
+export function relationshipsTextOf(payload: string): string {
+  return payload.slice(payload.lastIndexOf(RELATIONSHIPS_KEY) + RELATIONSHIPS_KEY.length, -1);
+}
+
+const RELATIONSHIPS_KEY = ',"relationships":';
 
 /**
  * Reads a row's relationships JSON. Rows of a file name the same few accounts and owners, so the

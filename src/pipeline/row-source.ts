@@ -23,6 +23,9 @@ const BATCH_ROWS = 256;
 /** Batches the worker may have handed on that the engine has not taken yet. */
 const BATCHES_AHEAD = 4;
 
+/** The worker's young generation (V8 heap for short-lived objects), in MB. */
+const WORKER_YOUNG_GENERATION_MB = 16;
+
 const WORKER_SCRIPT = new URL('./local-worker.js', import.meta.url);
 
 export interface RowSource {
@@ -99,7 +102,9 @@ function workerRows(input: RowSourceInput): RowSource {
     lines: input.lines === undefined ? undefined : [...input.lines],
     report: input.report,
   };
-  const worker = new Worker(WORKER_SCRIPT, { workerData: setup });
+  // A smaller young generation than V8's default (48 MB): the rows die young, and the default took
+  // 20–30 MB more memory for no speed.
+  const worker = new Worker(WORKER_SCRIPT, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   const received: WireRow[][] = [];
   let ended = false;
   let failure: Error | undefined;

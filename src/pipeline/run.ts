@@ -13,7 +13,8 @@ import { LookupResolver } from '../lookup/resolver.js';
 import { ReportWriter, type RowOutcome } from '../report/report-writer.js';
 import { FAILED_COLUMNS, reportShape, type ReportShape } from '../report/report-writer.js';
 import { decide } from './decide.js';
-import { BLANK, cellsOf, INVALID, problemOf, RelationshipTexts, type InvalidWireRow, type MappedWireRow } from './local-rows.js';
+import { payloadHash } from '../mapping/index.js';
+import { BLANK, cellsOf, identityOf, INVALID, payloadOf, problemOf, RelationshipTexts, relationshipsTextOf, type InvalidWireRow, type MappedWireRow } from './local-rows.js';
 import { OrderedOutput } from './ordered-output.js';
 import { openRowSource } from './row-source.js';
 import { DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS, type RunOptions } from './options.js';
@@ -275,7 +276,9 @@ class Engine {
   /** The duplicate check and the ledger decision; an outcome when the row needs no request. */
   #prepare(row: InvalidWireRow | MappedWireRow, seen: SeenIdentities, now: number): ReadyRow | RowOutcome {
     if (row[0] === INVALID) return invalid(row[1], cellsOf(row), problemOf(row));
-    const [, line, identity, payload, hash, relationships] = row;
+    const line = row[1];
+    const identity = identityOf(row);
+    const payload = payloadOf(row);
     const { compiled, ledger } = this.#context;
     // A row refused locally does not claim its identity: a later, valid row with it is imported.
     const firstLine = seen.firstLine(identity, line);
@@ -293,6 +296,7 @@ class Engine {
         cellsText: cellsOf(row),
       };
     }
+    const hash = payloadHash(payload);
     const action = decide({
       entry: ledger.get(compiled.namespace, identity),
       payloadHash: hash,
@@ -301,7 +305,7 @@ class Engine {
       now,
       idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
     });
-    return { line, cellsText: cellsOf(row), identity, relationships: this.#relationships.read(relationships), payload, payloadHash: hash, action };
+    return { line, cellsText: cellsOf(row), identity, relationships: this.#relationships.read(relationshipsTextOf(payload)), payload, payloadHash: hash, action };
   }
 
   /**

@@ -64,6 +64,9 @@ export class CsvScanner {
   /** Line at the scan position. */
   #line = 1;
   #stopped = false;
+  /** In the text being scanned: the next quote and CR at or after the last line read the fast way (-1: none; -2: not searched yet). */
+  #nextQuote = -2;
+  #nextCr = -2;
 
   // The record being read.
   #cells: string[] = [];
@@ -127,6 +130,8 @@ export class CsvScanner {
    * next call, with the cells and raw text read so far saved.
    */
   #scan(text: string, end: number, output: ScanOutput[]): number {
+    this.#nextQuote = -2;
+    this.#nextCr = -2;
     const delimiter = this.#delimiterCode;
     const delimiterLength = this.#delimiter.length;
     let index = 0;
@@ -144,10 +149,27 @@ export class CsvScanner {
           this.#line += 1;
           continue;
         }
-        this.#started = true;
-        this.#recordLine = this.#line;
-        recordStart = index;
-        fieldStart = index;
+        const lineEnd = this.#plainLineEnd(text, index, end);
+        if (lineEnd !== -1) {
+          // A record on one line without quotes or CRs: its cells are the line split at the delimiters.
+          const cells = text.slice(index, lineEnd).split(this.#delimiter);
+          if (this.#longerThanLimit(cells, lineEnd - index)) {
+            this.#started = true;
+            this.#recordLine = this.#line;
+            recordStart = index;
+            fieldStart = index;
+          } else {
+            output.push({ kind: 'record', cells, line: this.#line, lastLine: this.#line, raw: undefined });
+            this.#line += 1;
+            index = text.charCodeAt(lineEnd) === CR ? lineEnd + 2 : lineEnd + 1;
+            continue;
+          }
+        } else {
+          this.#started = true;
+          this.#recordLine = this.#line;
+          recordStart = index;
+          fieldStart = index;
+        }
       }
 
       if (this.#quoting) {
@@ -237,6 +259,34 @@ export class CsvScanner {
       if (this.#tooLong(this.#field)) this.#fail('CSV_MAX_RECORD_SIZE', this.#rawSoFar, output);
     }
     return index;
+  }
+
+  /**
+   * Where the line starting at `from` ends (its LF, or the CR of its CRLF), when it is a whole record
+   * the fast way can read: it ends before `end`, and holds no quote and no other CR. Otherwise -1.
+   */
+  #plainLineEnd(text: string, from: number, end: number): number {
+    const lf = text.indexOf('\n', from);
+    if (lf === -1 || lf >= end) return -1;
+    // The next quote and CR are remembered: searching again from every line would cross the whole
+    // rest of the text each time in a file that has none.
+    if (this.#nextQuote !== -1 && this.#nextQuote < from) this.#nextQuote = text.indexOf('"', from);
+    if (this.#nextQuote !== -1 && this.#nextQuote < lf) return -1;
+    if (this.#nextCr !== -1 && this.#nextCr < from) this.#nextCr = text.indexOf('\r', from);
+    const cr = this.#nextCr;
+    if (cr === -1 || cr > lf) return lf;
+    return cr === lf - 1 && cr > from ? cr : -1;
+  }
+
+  /** Whether a plain record of `length` characters, split into `cells`, fails the length limit (the slow way then reads it). */
+  #longerThanLimit(cells: readonly string[], length: number): boolean {
+    if (3 * length <= this.#maxRecordBytes) return false;
+    let before = 0;
+    for (const cell of cells) {
+      if (cell !== '' && before + Buffer.byteLength(cell, 'utf8') - 1 > this.#maxRecordBytes) return true;
+      before += cell.length;
+    }
+    return false;
   }
 
   #isDelimiterAt(text: string, index: number): boolean {

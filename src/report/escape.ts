@@ -11,13 +11,11 @@
 const FORMULA_START = /^[=+\-@\t\r]/;
 /** Quotes, then a formula start: what an escaped cell looks like. */
 const QUOTED_FORMULA_START = /^'+[=+\-@\t\r]/;
-/** First characters of a cell that {@link escapeFormula} must look at further. */
-const STARTS_TO_CHECK = new Set([..."=+-@\t\r'"].map((character) => character.charCodeAt(0)));
 const PLAIN_NUMBER = /^[+-]?(\d[\d,.' ]*)?\d([.,]\d+)?$/;
 
 export function escapeFormula(cell: string): string {
   // Most cells start with a letter or digit: one character code settles them.
-  if (!STARTS_TO_CHECK.has(cell.charCodeAt(0))) return cell;
+  if (!mayNeedEscaping(cell.charCodeAt(0))) return cell;
   if (QUOTED_FORMULA_START.test(cell)) return `'${cell}`;
   if (!FORMULA_START.test(cell) || PLAIN_NUMBER.test(cell)) return cell;
   return `'${cell}`;
@@ -27,4 +25,20 @@ export function escapeFormula(cell: string): string {
 export function unescapeFormula(cell: string): string {
   if (QUOTED_FORMULA_START.test(cell)) return cell.slice(1);
   return cell;
+}
+
+/** Whether a cell starting with this character code needs a closer look: `=` `+` `-` `@` tab CR `'`. */
+function mayNeedEscaping(code: number): boolean {
+  switch (code) {
+    case 0x3d: // =
+    case 0x2b: // +
+    case 0x2d: // -
+    case 0x40: // @
+    case 0x09: // tab
+    case 0x0d: // CR
+    case 0x27: // '
+      return true;
+    default:
+      return false;
+  }
 }
