@@ -62,13 +62,16 @@ export interface RowSourceInput {
   lines: ReadonlySet<number> | undefined;
   report: ReportShape;
   worker: Omit<WorkerSetup, 'delimiter' | 'encoding' | 'isReport' | 'lines' | 'report'>;
-  /** Run the stage in a worker thread; default: when the compiled worker script exists. */
+  /** Run the stage in a worker thread; default: when the worker script exists. */
   inWorker?: boolean | undefined;
+  /** The compiled worker script. @default local-worker.js beside this module */
+  workerScript?: URL | undefined;
 }
 
 export function openRowSource(input: RowSourceInput): RowSource {
-  const inWorker = input.inWorker ?? existsSync(fileURLToPath(WORKER_SCRIPT));
-  return inWorker ? workerRows(input) : threadRows(input);
+  const script = input.workerScript ?? WORKER_SCRIPT;
+  const inWorker = input.inWorker ?? existsSync(fileURLToPath(script));
+  return inWorker ? workerRows(input, script) : threadRows(input);
 }
 
 /** The stage in this thread, over the set-up's open CSV. */
@@ -93,7 +96,7 @@ function threadRows(input: RowSourceInput): RowSource {
 }
 
 /** The stage in a worker thread, which opens the CSV again with the delimiter and encoding found here. */
-function workerRows(input: RowSourceInput): RowSource {
+function workerRows(input: RowSourceInput, script: URL): RowSource {
   const setup: WorkerSetup = {
     ...input.worker,
     delimiter: input.source.delimiter,
@@ -102,9 +105,12 @@ function workerRows(input: RowSourceInput): RowSource {
     lines: input.lines === undefined ? undefined : [...input.lines],
     report: input.report,
   };
-  // A smaller young generation than V8's default (48 MB): the rows die young, and the default took
-  // 20–30 MB more memory for no speed.
-  const worker = new Worker(WORKER_SCRIPT, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  // A smaller young generation than V8's default (48 MB): rows die young, and the default took 20–30 MB
+  // more memory to save about a tenth of the worker's time in garbage collection.
+  const worker = new Worker(script, {
+    workerData: setup,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
   const received: WireRow[][] = [];
   let ended = false;
   let failure: Error | undefined;
