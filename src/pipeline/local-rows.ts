@@ -3,7 +3,7 @@
  * skip blank rows, read a report file's escaped cells back, map the row, write its canonical payload
  * and its cells as the report will show them. It is the same work for every run, and the most of a
  * plan's or a rerun's time, so it runs in a worker thread beside the one that hashes, decides and
- * reports (see `row-source.ts`); the two threads take about the same time per row.
+ * reports (see `row-source.ts`); the two threads share a row's time about evenly.
  *
  * Its rows are flat arrays of strings and numbers ({@link WireRow}): what crosses between threads
  * cheaply (objects cost four times as much to copy).
