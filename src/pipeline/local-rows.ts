@@ -51,6 +51,23 @@ export class LocalStage {
     this.#options = options;
   }
 
+  /** The rows of all `records`, in arrays of `size` (the last one shorter). */
+  async *batches(records: AsyncIterable<readonly CsvRecord[]>, size: number): AsyncGenerator<WireRow[]> {
+    let batch: WireRow[] = [];
+    for await (const chunk of records) {
+      for (const record of chunk) {
+        const row = this.rowOf(record);
+        if (row === undefined) continue;
+        batch.push(row);
+        if (batch.length === size) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
   /** The row for `record`, or undefined when the run does not read that line. */
   rowOf(record: CsvRecord): WireRow | undefined {
     const { compiled, isReport, lines, report } = this.#options;

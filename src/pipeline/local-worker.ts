@@ -7,7 +7,7 @@ import { ImportError } from '../errors.js';
 import { compileMapping } from '../mapping/index.js';
 import { openCsv } from '../reader/index.js';
 import { unescapeFormula } from '../report/escape.js';
-import { LocalStage, type WireRow } from './local-rows.js';
+import { LocalStage } from './local-rows.js';
 import { BATCH_ROWS, BATCHES_AHEAD, type WorkerMessage, type WorkerSetup } from './row-source.js';
 
 const port = parentPort!;
@@ -38,19 +38,7 @@ async function main(): Promise<void> {
       lines: setup.lines === undefined ? undefined : new Set(setup.lines),
       report: setup.report,
     });
-    let batch: WireRow[] = [];
-    for await (const records of source.batches) {
-      for (const record of records) {
-        const row = stage.rowOf(record);
-        if (row === undefined) continue;
-        batch.push(row);
-        if (batch.length === BATCH_ROWS) {
-          await send({ type: 'rows', rows: batch, bytesRead: source.bytesRead() });
-          batch = [];
-        }
-      }
-    }
-    if (batch.length > 0) await send({ type: 'rows', rows: batch, bytesRead: source.bytesRead() });
+    for await (const rows of stage.batches(source.batches, BATCH_ROWS)) await send({ type: 'rows', rows, bytesRead: source.bytesRead() });
     await send({ type: 'end', bytesRead: source.bytesRead() });
   } finally {
     await source.close();

@@ -77,22 +77,7 @@ export function openRowSource(input: RowSourceInput): RowSource {
 /** The stage in this thread, over the set-up's open CSV. */
 function threadRows(input: RowSourceInput): RowSource {
   const stage = new LocalStage({ compiled: input.compiled, isReport: input.isReport, lines: input.lines, report: input.report });
-  async function* batches(): AsyncGenerator<WireRow[]> {
-    let batch: WireRow[] = [];
-    for await (const records of input.source.batches) {
-      for (const record of records) {
-        const row = stage.rowOf(record);
-        if (row === undefined) continue;
-        batch.push(row);
-        if (batch.length === BATCH_ROWS) {
-          yield batch;
-          batch = [];
-        }
-      }
-    }
-    if (batch.length > 0) yield batch;
-  }
-  return { batches: batches(), bytesRead: () => input.source.bytesRead(), close: () => input.source.close() };
+  return { batches: stage.batches(input.source.batches, BATCH_ROWS), bytesRead: () => input.source.bytesRead(), close: () => input.source.close() };
 }
 
 /** The stage in a worker thread, which opens the CSV again with the delimiter and encoding found here. */

@@ -217,7 +217,6 @@ class Engine {
       reading: for await (const batch of rows.batches) {
         for (const row of batch) {
           const line = row[1];
-          if (options.lines && !options.lines.has(line)) continue;
           if (options.limit !== undefined && this.#rowsRead >= options.limit) break reading;
           // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
           if (row[0] === BLANK) {
