@@ -7,12 +7,27 @@ import type { RowProblem } from '../errors.js';
 import type { FieldWriteValue } from '../lightfield/types.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
 import { jsonString, relationshipText, valueText } from './payload-text.js';
-import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, RelationshipInput } from './types.js';
+import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, MappedText, RelationshipInput } from './types.js';
 
 /** Cell values longer than this are shortened in messages. */
 const MAX_VALUE_SHOWN = 80;
 
+/**
+ * The row as {@link mapRowText} maps it, with the payload's fields and relationships read back from
+ * its text: for callers that look at the values.
+ */
 export function mapRow(compiled: CompiledMapping, cells: readonly string[]): MappedRow {
+  const mapped = mapRowText(compiled, cells);
+  if (!mapped.ok) return mapped;
+  const { fields, relationships } = JSON.parse(mapped.payload) as Pick<Extract<MappedRow, { ok: true }>, 'fields' | 'relationships'>;
+  return { ok: true, identity: mapped.identity, fields, relationships, payload: mapped.payload };
+}
+
+/**
+ * The row's identity and canonical payload text, what the run needs of it (and all it sends): the
+ * values are written straight into the text, without an object per row to hold them.
+ */
+export function mapRowText(compiled: CompiledMapping, cells: readonly string[]): MappedText {
   const identity = identityOf(compiled, cells);
   const problems: RowProblem[] = [];
 
@@ -49,31 +64,21 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
 
   // The canonical text, written field by field in canonical key order: most values carry their
   // text already (converters that remember their answers, constants).
-  const fields: Record<string, FieldWriteValue> = {};
   let fieldsText = '';
   for (const { index, jsonKey } of compiled.payloadOrder.fields) {
     const mapped = fieldValues[index];
     if (mapped === undefined) continue;
-    fields[compiled.fields[index]!.key] = mapped.value;
     fieldsText += `${fieldsText === '' ? '' : ','}${jsonKey}:${mapped.text ?? valueText(mapped.value)}`;
   }
-  const relationships: Record<string, RelationshipInput> = {};
   let relationshipsText = '';
   for (const { index, jsonKey } of compiled.payloadOrder.relationships) {
     const value = relationshipValues[index];
     if (value === undefined) continue;
     const relationship = compiled.relationships[index]!;
-    relationships[relationship.key] = value;
     const text = value.kind === 'lookup' ? `${lookupTextStart(relationship, value)}${jsonString(value.value)}}` : relationshipText(value);
     relationshipsText += `${relationshipsText === '' ? '' : ','}${jsonKey}:${text}`;
   }
-  return {
-    ok: true,
-    identity,
-    fields,
-    relationships,
-    payload: `{"fields":{${fieldsText}},"relationships":{${relationshipsText}}}`,
-  };
+  return { ok: true, identity, payload: `{"fields":{${fieldsText}},"relationships":{${relationshipsText}}}` };
 }
 
 /** The canonical text of a lookup input up to its value, the same for every row of the relationship. */

@@ -4,6 +4,7 @@
  * every row, and `JSON.stringify` of the row's objects cost more than reading its cells.
  */
 import type { FieldWriteValue } from '../lightfield/types.js';
+import { numberText } from '../number-text.js';
 import { stableStringify } from './stable-json.js';
 import type { RelationshipInput } from './types.js';
 
@@ -21,7 +22,7 @@ export function valueText(value: FieldWriteValue): string {
     case 'string':
       return jsonString(value);
     case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
+      return Number.isFinite(value) ? numberText(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     default:

@@ -5,34 +5,74 @@
  * plan's or a rerun's time, so it runs in a worker thread beside the one that hashes, decides and
  * reports (see `row-source.ts`); the two threads share a row's time about evenly.
  *
- * Its rows are flat arrays of strings and numbers ({@link WireRow}): what crosses between threads
- * cheaply (objects cost four times as much to copy).
+ * Its rows cross between threads as one flat array of strings and numbers per batch
+ * ({@link WireBatch}).
  */
 import type { RowProblem } from '../errors.js';
-import { mapRow, type CompiledMapping } from '../mapping/index.js';
+import { mapRowText, type CompiledMapping } from '../mapping/index.js';
 import type { RelationshipInput } from '../mapping/types.js';
 import type { CsvRecord } from '../reader/types.js';
 import { unescapeFormula } from '../report/escape.js';
 import { renderCells, type ReportShape } from '../report/report-writer.js';
 
-export const BLANK = 0;
-export const INVALID = 1;
-export const MAPPED = 2;
-
 /** A row of cells that are all empty (`;;;;` at the end of spreadsheet exports): not a data row. */
-export type BlankWireRow = [kind: typeof BLANK, line: number];
+export const BLANK = 0;
 /**
- * A row refused before any request: a malformed record or a mapping problem. `text` is the JSON of
- * its RowProblem, then (from `problemEnd`) its cells as the report writes them.
+ * A row refused before any request: a malformed record or a mapping problem. Its text is the JSON
+ * of its RowProblem, then (from its first offset) its cells as the report writes them.
  */
-export type InvalidWireRow = [kind: typeof INVALID, line: number, problemEnd: number, text: string];
+export const INVALID = 1;
 /**
- * A mapped row. `text` is its identity, its canonical payload (from `identityEnd`) and its cells as
- * the report writes them (from `payloadEnd`): one string crosses between threads for less than three.
- * The relationship inputs the lookups need are the end of the payload ({@link relationshipsTextOf}).
+ * A mapped row. Its text is its identity, its canonical payload (from the first offset) and its
+ * cells as the report writes them (from the second): one string crosses between threads for less
+ * than three. The relationship inputs the lookups need are the end of the payload
+ * ({@link relationshipsTextOf}).
  */
-export type MappedWireRow = [kind: typeof MAPPED, line: number, identityEnd: number, payloadEnd: number, text: string];
-export type WireRow = BlankWireRow | InvalidWireRow | MappedWireRow;
+export const MAPPED = 2;
+export type RowKind = typeof BLANK | typeof INVALID | typeof MAPPED;
+
+/** Slots per row in a {@link WireBatch}: kind, line, first offset, second offset, text. */
+export const ROW_SLOTS = 5;
+
+/**
+ * A batch of rows, {@link ROW_SLOTS} slots per row, the row at `at` (a multiple of ROW_SLOTS) being
+ * `[kind, line, first offset, second offset, text]` (offsets and text 0 and '' where the kind has
+ * none). Flat on purpose, not an array per row: it copies between threads as one array of strings
+ * and numbers, and it makes no object per row. With an array per row, V8 at times judged the row
+ * arrays long-lived (256 of them, made one after the other, were all alive when a collection came),
+ * allocated every later one directly in the old generation, and each row's strings were then kept
+ * past their use: 1.3 GB promoted in a 1M-row plan, twice the collection time, a quarter more wall time.
+ */
+export type WireBatch = (string | number)[];
+
+export function kindAt(batch: WireBatch, at: number): RowKind {
+  return batch[at] as RowKind;
+}
+
+export function lineAt(batch: WireBatch, at: number): number {
+  return batch[at + 1] as number;
+}
+
+/** The row's cells as the report writes them (an invalid or mapped row). */
+export function cellsAt(batch: WireBatch, at: number): string {
+  const start = batch[at] === INVALID ? (batch[at + 2] as number) : (batch[at + 3] as number);
+  return (batch[at + 4] as string).slice(start);
+}
+
+/** The problem of an invalid row. */
+export function problemAt(batch: WireBatch, at: number): RowProblem {
+  return JSON.parse((batch[at + 4] as string).slice(0, batch[at + 2] as number)) as RowProblem;
+}
+
+/** The identity of a mapped row. */
+export function identityAt(batch: WireBatch, at: number): string {
+  return (batch[at + 4] as string).slice(0, batch[at + 2] as number);
+}
+
+/** The canonical payload of a mapped row. */
+export function payloadAt(batch: WireBatch, at: number): string {
+  return (batch[at + 4] as string).slice(batch[at + 2] as number, batch[at + 3] as number);
+}
 
 export interface LocalStageOptions {
   compiled: CompiledMapping;
@@ -51,15 +91,14 @@ export class LocalStage {
     this.#options = options;
   }
 
-  /** The rows of all `records`, in arrays of `size` (the last one shorter). */
-  async *batches(records: AsyncIterable<readonly CsvRecord[]>, size: number): AsyncGenerator<WireRow[]> {
-    let batch: WireRow[] = [];
+  /** The rows of all `records`, in batches of `size` rows (the last one shorter). */
+  async *batches(records: AsyncIterable<readonly CsvRecord[]>, size: number): AsyncGenerator<WireBatch> {
+    const slots = size * ROW_SLOTS;
+    let batch: WireBatch = [];
     for await (const chunk of records) {
       for (const record of chunk) {
-        const row = this.rowOf(record);
-        if (row === undefined) continue;
-        batch.push(row);
-        if (batch.length === size) {
+        this.append(batch, record);
+        if (batch.length === slots) {
           yield batch;
           batch = [];
         }
@@ -68,49 +107,37 @@ export class LocalStage {
     if (batch.length > 0) yield batch;
   }
 
-  /** The row for `record`, or undefined when the run does not read that line. */
-  rowOf(record: CsvRecord): WireRow | undefined {
+  /** Appends the row for `record` to `batch`; nothing when the run does not read that line. */
+  append(batch: WireBatch, record: CsvRecord): void {
     const { compiled, isReport, lines, report } = this.#options;
-    if (lines !== undefined && !lines.has(record.line)) return undefined;
-    if (isBlank(record.cells)) return [BLANK, record.line];
+    if (lines !== undefined && !lines.has(record.line)) return;
+    if (isBlank(record.cells)) {
+      batch.push(BLANK, record.line, 0, 0, '');
+      return;
+    }
     const cells = isReport ? record.cells.map(unescapeFormula) : record.cells;
     const cellsText = renderCells(cells, report);
     if (record.error) {
       const problem: RowProblem = { type: 'invalid_csv', code: record.error.code, param: '', message: record.error.message };
-      return invalidRow(record.line, problem, cellsText);
+      appendInvalid(batch, record.line, problem, cellsText);
+      return;
     }
-    const mapped = mapRow(compiled, cells);
+    const mapped = mapRowText(compiled, cells);
     // All of a row's problems in one message, under the first one's type and column.
     if (!mapped.ok) {
       const [first, ...rest] = mapped.problems;
       const problem: RowProblem = { ...first!, message: [first!.message, ...rest.map((each) => each.message)].join('; ') };
-      return invalidRow(record.line, problem, cellsText);
+      appendInvalid(batch, record.line, problem, cellsText);
+      return;
     }
     const identityEnd = mapped.identity.length;
-    return [MAPPED, record.line, identityEnd, identityEnd + mapped.payload.length, `${mapped.identity}${mapped.payload}${cellsText}`];
+    batch.push(MAPPED, record.line, identityEnd, identityEnd + mapped.payload.length, `${mapped.identity}${mapped.payload}${cellsText}`);
   }
 }
 
-function invalidRow(line: number, problem: RowProblem, cellsText: string): InvalidWireRow {
+function appendInvalid(batch: WireBatch, line: number, problem: RowProblem, cellsText: string): void {
   const problemText = JSON.stringify(problem);
-  return [INVALID, line, problemText.length, `${problemText}${cellsText}`];
-}
-
-/** The row's cells as the report writes them. */
-export function cellsOf(row: InvalidWireRow | MappedWireRow): string {
-  return row[0] === INVALID ? row[3].slice(row[2]) : row[4].slice(row[3]);
-}
-
-export function problemOf(row: InvalidWireRow): RowProblem {
-  return JSON.parse(row[3].slice(0, row[2])) as RowProblem;
-}
-
-export function identityOf(row: MappedWireRow): string {
-  return row[4].slice(0, row[2]);
-}
-
-export function payloadOf(row: MappedWireRow): string {
-  return row[4].slice(row[2], row[3]);
+  batch.push(INVALID, line, problemText.length, 0, `${problemText}${cellsText}`);
 }
 
 /**

@@ -16,7 +16,7 @@ import type { CompiledMapping } from '../mapping/index.js';
 import type { MappingFile } from '../mapping/types.js';
 import type { CsvEncoding, CsvSource } from '../reader/types.js';
 import type { ReportShape } from '../report/report-writer.js';
-import { LocalStage, type WireRow } from './local-rows.js';
+import { LocalStage, type WireBatch } from './local-rows.js';
 
 /** Rows per batch handed from the stage to the engine. */
 const BATCH_ROWS = 256;
@@ -29,7 +29,7 @@ const WORKER_YOUNG_GENERATION_MB = 16;
 const WORKER_SCRIPT = new URL('./local-worker.js', import.meta.url);
 
 export interface RowSource {
-  batches: AsyncIterable<WireRow[]>;
+  batches: AsyncIterable<WireBatch>;
   /** Bytes of the file read so far, for progress. */
   bytesRead(): number;
   /** Stops reading. Safe to call more than once. */
@@ -51,7 +51,7 @@ export interface WorkerSetup {
 
 /** Messages from the worker. */
 export type WorkerMessage =
-  | { type: 'rows'; rows: WireRow[]; bytesRead: number }
+  | { type: 'rows'; rows: WireBatch; bytesRead: number }
   | { type: 'end'; bytesRead: number }
   | { type: 'error'; error: { code?: ImportErrorCode; subject?: string; message: string; stack?: string } };
 
@@ -96,7 +96,7 @@ function workerRows(input: RowSourceInput, script: URL): RowSource {
     workerData: setup,
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
-  const received: WireRow[][] = [];
+  const received: WireBatch[] = [];
   let ended = false;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -132,7 +132,7 @@ function workerRows(input: RowSourceInput, script: URL): RowSource {
     closing ??= worker.terminate().then(() => undefined);
     return closing;
   };
-  async function* batches(): AsyncGenerator<WireRow[]> {
+  async function* batches(): AsyncGenerator<WireBatch> {
     try {
       for (;;) {
         const batch = received.shift();

@@ -14,7 +14,7 @@ import { ReportWriter, type RowOutcome } from '../report/report-writer.js';
 import { FAILED_COLUMNS, reportShape, type ReportShape } from '../report/report-writer.js';
 import { decide } from './decide.js';
 import { payloadHash } from '../mapping/index.js';
-import { BLANK, cellsOf, identityOf, INVALID, payloadOf, problemOf, RelationshipTexts, relationshipsTextOf, type InvalidWireRow, type MappedWireRow } from './local-rows.js';
+import { BLANK, cellsAt, identityAt, INVALID, kindAt, lineAt, payloadAt, problemAt, RelationshipTexts, relationshipsTextOf, ROW_SLOTS, type WireBatch } from './local-rows.js';
 import { OrderedOutput } from './ordered-output.js';
 import { openRowSource } from './row-source.js';
 import { DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS, type RunOptions } from './options.js';
@@ -215,11 +215,11 @@ class Engine {
     let sequence = 0;
     try {
       reading: for await (const batch of rows.batches) {
-        for (const row of batch) {
-          const line = row[1];
+        for (let at = 0; at < batch.length; at += ROW_SLOTS) {
+          const line = lineAt(batch, at);
           if (options.limit !== undefined && this.#rowsRead >= options.limit) break reading;
           // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
-          if (row[0] === BLANK) {
+          if (kindAt(batch, at) === BLANK) {
             this.#blankRows += 1;
             continue;
           }
@@ -227,13 +227,13 @@ class Engine {
           const index = sequence++;
           let prepared: ReadyRow | RowOutcome;
           try {
-            prepared = this.#stopReason ? notAttempted(line, cellsOf(row)) : this.#prepare(row, seen, now());
+            prepared = this.#stopReason ? notAttempted(line, cellsAt(batch, at)) : this.#prepare(batch, at, seen, now());
           } catch (error) {
             // The ledger cannot be read: stop sending, and leave the row to the rerun.
             if (!isStorageError(error)) throw error;
             this.#logger.error({ event: 'ledger_error', line }, (error as Error).message);
             this.#stop('storage');
-            prepared = notAttempted(line, cellsOf(row));
+            prepared = notAttempted(line, cellsAt(batch, at));
           }
           const settled = 'status' in prepared ? prepared : processor.settleLocally(prepared);
           if (settled !== undefined) {
@@ -273,11 +273,11 @@ class Engine {
   }
 
   /** The duplicate check and the ledger decision; an outcome when the row needs no request. */
-  #prepare(row: InvalidWireRow | MappedWireRow, seen: SeenIdentities, now: number): ReadyRow | RowOutcome {
-    if (row[0] === INVALID) return invalid(row[1], cellsOf(row), problemOf(row));
-    const line = row[1];
-    const identity = identityOf(row);
-    const payload = payloadOf(row);
+  #prepare(batch: WireBatch, at: number, seen: SeenIdentities, now: number): ReadyRow | RowOutcome {
+    const line = lineAt(batch, at);
+    if (kindAt(batch, at) === INVALID) return invalid(line, cellsAt(batch, at), problemAt(batch, at));
+    const identity = identityAt(batch, at);
+    const payload = payloadAt(batch, at);
     const { compiled, ledger } = this.#context;
     // A row refused locally does not claim its identity: a later, valid row with it is imported.
     const firstLine = seen.firstLine(identity, line);
@@ -292,7 +292,7 @@ class Engine {
           param: '',
           message: `same identity as line ${firstLine} (${identity}); only the first is imported`,
         },
-        cellsText: cellsOf(row),
+        cellsText: cellsAt(batch, at),
       };
     }
     const hash = payloadHash(payload);
@@ -304,7 +304,7 @@ class Engine {
       now,
       idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
     });
-    return { line, cellsText: cellsOf(row), identity, relationships: this.#relationships.read(relationshipsTextOf(payload)), payload, payloadHash: hash, action };
+    return { line, cellsText: cellsAt(batch, at), identity, relationships: this.#relationships.read(relationshipsTextOf(payload)), payload, payloadHash: hash, action };
   }
 
   /**

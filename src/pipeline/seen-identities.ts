@@ -16,6 +16,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BloomFilter } from '../bloom-filter.js';
+import { numberText } from '../number-text.js';
 
 /** Rows per insert statement. */
 const BATCH_SIZE = 256;
@@ -25,8 +26,12 @@ const BATCH_SIZE = 256;
  */
 const FILTER_BITS_LOG2 = 26;
 const PROBES = 7;
-/** Log text gathered before it is written. */
-const LOG_PIECE_CHARACTERS = 64 * 1024;
+/**
+ * Log bytes gathered before they are written. In a Buffer, not a string: text gathered over
+ * thousands of rows outlived V8's young generation and piled up in the old one until the next full
+ * collection (it was most of what the main thread's heap grew by over a 1M-row plan).
+ */
+const LOG_BUFFER_BYTES = 64 * 1024;
 /** Log bytes read back at a time. */
 const LOG_READ_BYTES = 1024 * 1024;
 
@@ -36,7 +41,8 @@ export class SeenIdentities {
   /** The log of new identities: `identity TAB line` per line (identities are JSON: no tab, no line break). */
   readonly #logPath: string;
   #log: number | undefined;
-  #logPiece = '';
+  readonly #logBuffer = Buffer.allocUnsafe(LOG_BUFFER_BYTES);
+  #logBytes = 0;
   #table: Table | undefined;
 
   constructor() {
@@ -63,15 +69,28 @@ export class SeenIdentities {
   }
 
   #append(identity: string, line: number): void {
-    this.#logPiece += `${identity}\t${line}\n`;
-    if (this.#logPiece.length >= LOG_PIECE_CHARACTERS) this.#writeLog();
+    const entry = `${identity}\t${numberText(line)}\n`;
+    // At most 3 UTF-8 bytes per UTF-16 unit.
+    if (this.#logBytes + 3 * entry.length > LOG_BUFFER_BYTES) {
+      this.#writeLog();
+      // An entry longer than the buffer (an identity of huge cells) is written on its own.
+      if (3 * entry.length > LOG_BUFFER_BYTES) {
+        writeSync(this.#openLog(), entry);
+        return;
+      }
+    }
+    this.#logBytes += this.#logBuffer.write(entry, this.#logBytes, 'utf8');
+  }
+
+  #openLog(): number {
+    this.#log ??= openSync(this.#logPath, 'a', 0o600);
+    return this.#log;
   }
 
   #writeLog(): void {
-    if (this.#logPiece === '') return;
-    this.#log ??= openSync(this.#logPath, 'a', 0o600);
-    writeSync(this.#log, this.#logPiece);
-    this.#logPiece = '';
+    if (this.#logBytes === 0) return;
+    writeSync(this.#openLog(), this.#logBuffer, 0, this.#logBytes);
+    this.#logBytes = 0;
   }
 
   /** The table, with every identity of the log. */

@@ -22,6 +22,15 @@ interface RecordPosition {
 
 type RecordError = NonNullable<CsvRecord['error']>;
 
+/** Made with `new`, not as an object literal, for the reason given at the scanner's records (`Scanned`). */
+class Record implements CsvRecord {
+  constructor(
+    readonly line: number,
+    readonly cells: string[],
+    readonly error?: RecordError,
+  ) {}
+}
+
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
 export interface RecordBuilderOptions {
@@ -58,7 +67,7 @@ export class RecordBuilder {
       (quotingProblem && this.#quotingError(quotingProblem, position, cellCount)) ??
       (cellCount !== this.#header.length ? this.#raggedError(position, cellCount) : undefined) ??
       (this.#sawInvalidBytes() ? this.#encodingError(position, cells) : undefined);
-    return error === undefined ? { line: position.line, cells } : { line: position.line, cells, error };
+    return new Record(position.line, cells, error);
   }
 
   /** The last record when the scanner stopped on `failure`. */

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { ImportError, type RowProblem } from '../errors.js';
 import type { RowStatus } from '../pipeline/status.js';
 import { FAILED_FILE_STATUSES } from '../pipeline/status.js';
+import { numberText } from '../number-text.js';
 import { escapeFormula } from './escape.js';
 
 /** What became of one data row of the input. */
@@ -91,7 +92,7 @@ function csvLine(cells: readonly (string | number)[]): string {
 
 /** One cell of a line: formula-escaped, quoted when needed; numbers as `String(n)`. */
 function csvText(cell: string | number): string {
-  if (typeof cell !== 'string') return String(cell);
+  if (typeof cell !== 'string') return Number.isFinite(cell) ? numberText(cell) : String(cell);
   const text = escapeFormula(cell);
   if (!NEEDS_QUOTES.test(text)) return text;
   return `"${text.replaceAll('"', '""')}"`;
@@ -193,8 +194,8 @@ export class ReportWriter {
     const problem = outcome.problem;
     const width = this.#header.length;
     let results =
-      `${outcome.line},${outcome.status},${csvText(outcome.opportunityId ?? '')},${csvText(outcome.httpLink ?? '')},` +
-      `${csvText(outcome.idempotencyKey ?? '')},${outcome.attempts}`;
+      `${numberText(outcome.line)},${outcome.status},${csvText(outcome.opportunityId ?? '')},${csvText(outcome.httpLink ?? '')},` +
+      `${csvText(outcome.idempotencyKey ?? '')},${numberText(outcome.attempts)}`;
     results += problem
       ? `,${csvText(problem.type)},${csvText(problem.code)},${csvText(problem.param)},${csvText(problem.message)}`
       : ',,,,';
@@ -206,7 +207,7 @@ export class ReportWriter {
     if (FAILED_FILE_STATUSES.has(outcome.status)) {
       this.#failedCount += 1;
       const own =
-        `${outcome.line},${outcome.status},${csvText(problem?.type ?? '')},${csvText(problem?.code ?? '')},` +
+        `${numberText(outcome.line)},${outcome.status},${csvText(problem?.type ?? '')},${csvText(problem?.code ?? '')},` +
         `${csvText(problem?.param ?? '')},${csvText(problem?.message ?? '')}`;
       this.#failedPiece += width > 0 ? `${outcome.cellsText},${own}\n` : `${own}\n`;
       if (this.#failedPiece.length >= PIECE_CHARACTERS) {

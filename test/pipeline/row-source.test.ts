@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileMapping, type MappingFile } from '../../src/mapping/index.js';
 import { openRowSource, type RowSource } from '../../src/pipeline/row-source.js';
-import type { WireRow } from '../../src/pipeline/local-rows.js';
+import { ROW_SLOTS } from '../../src/pipeline/local-rows.js';
 import { openCsv } from '../../src/reader/index.js';
 import { FAILED_COLUMNS, reportShape } from '../../src/report/report-writer.js';
 import { unescapeFormula } from '../../src/report/escape.js';
@@ -48,7 +48,10 @@ afterEach(() => {
   workspace.remove();
 });
 
-async function rowsOf(path: string, inWorker: boolean, lines?: ReadonlySet<number>): Promise<WireRow[]> {
+/** A row as handed on: kind, line, offsets, text. */
+type Row = (string | number)[];
+
+async function rowsOf(path: string, inWorker: boolean, lines?: ReadonlySet<number>): Promise<Row[]> {
   const opened = await openCsv({ path });
   const isReport = opened.header.includes(FAILED_COLUMNS[FAILED_COLUMNS.length - 1]!);
   const header = isReport ? opened.header.map(unescapeFormula) : opened.header;
@@ -63,9 +66,12 @@ async function rowsOf(path: string, inWorker: boolean, lines?: ReadonlySet<numbe
     inWorker,
     workerScript: WORKER_SCRIPT,
   });
-  const rows: WireRow[] = [];
+  const rows: Row[] = [];
   try {
-    for await (const batch of source.batches) rows.push(...batch);
+    for await (const batch of source.batches) {
+      expect(batch.length % ROW_SLOTS).toBe(0);
+      for (let at = 0; at < batch.length; at += ROW_SLOTS) rows.push(batch.slice(at, at + ROW_SLOTS));
+    }
   } finally {
     await source.close();
     await opened.close();
@@ -136,7 +142,7 @@ describe('openRowSource()', () => {
     });
     let read = 0;
     for await (const batch of source.batches) {
-      read += batch.length;
+      read += batch.length / ROW_SLOTS;
       break;
     }
     await source.close();

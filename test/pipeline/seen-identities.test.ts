@@ -37,6 +37,19 @@ describe('SeenIdentities', () => {
     }
   });
 
+  test('.firstLine() of identities logged before the first repeat: long ones and non-ASCII ones come back whole', () => {
+    const seen = new SeenIdentities();
+    try {
+      const long = `["${'Ü–'.repeat(40_000)}"]`; // longer than the log's buffer, in UTF-8 bytes
+      const identities = ['["Zoë – 😀"]', long, '["ascii"]', `["${'x'.repeat(30_000)}"]`, '["ß"]'];
+      identities.forEach((identity, index) => expect(seen.firstLine(identity, index + 2)).toBeUndefined());
+      identities.forEach((identity, index) => expect(seen.firstLine(identity, 100 + index)).toBe(index + 2));
+      expect(seen.firstLine(long.replace('Ü', 'U'), 200)).toBeUndefined();
+    } finally {
+      seen.close();
+    }
+  });
+
   test('.firstLine() over any sequence of identities answers as a Map of first lines would', () => {
     // Few distinct values, long sequences: repeats right after a batch of new ones, inside one, across several.
     const identity = fc.integer({ min: 0, max: 700 }).map((value) => `["${value}"]`);
