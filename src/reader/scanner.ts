@@ -87,7 +87,8 @@ export class CsvScanner {
   #nextCr = -2;
 
   // The record being read.
-  #cells: string[] = [];
+  /** The cells of the record being read (reused from record to record). */
+  readonly #cells: string[] = [];
   /** Content of the current cell read so far from earlier chunks (and escaped quotes). */
   #field = '';
   #quoting = false;
@@ -333,8 +334,10 @@ export class CsvScanner {
 
   /** The record just ended; resets the state for the next one. */
   #record(lastLine: number, raw: string | undefined): ScannedRecord {
-    const record = new Scanned(this.#cells, this.#recordLine, lastLine, raw);
-    this.#cells = [];
+    // The record's own copy of the cells, by `slice`: a new `[]` per record would be an array literal,
+    // watched by V8 as the records are (see Scanned), and a chunk's quoted records' cells are alive together too.
+    const record = new Scanned(this.#cells.slice(), this.#recordLine, lastLine, raw);
+    this.#cells.length = 0;
     this.#field = '';
     this.#quoting = false;
     this.#wasQuoting = false;

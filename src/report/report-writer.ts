@@ -52,8 +52,8 @@ export const FAILED_COLUMNS = [
 
 /** Report lines buffered before a write waits for the disk. */
 const REPORT_BUFFER_BYTES = 256 * 1024;
-/** Lines are joined into pieces of about this many characters before they go to the file stream: one write per line cost more than the line. */
-const PIECE_CHARACTERS = 64 * 1024;
+/** Lines are gathered into pieces of this many bytes before they go to the file stream: one write per line cost more than the line. */
+const PIECE_BYTES = 64 * 1024;
 
 /** File mode of every report file: they hold customer data, so the owner only. */
 const PRIVATE_FILE_MODE = 0o600;
@@ -161,8 +161,8 @@ export class ReportWriter {
   readonly #failed: WriteStream;
   readonly #header: readonly string[];
   /** Lines not yet handed to the streams. */
-  #resultsPiece = '';
-  #failedPiece = '';
+  readonly #resultsPiece: Piece;
+  readonly #failedPiece: Piece;
   #failedCount = 0;
   /** The first write error (disk full…): kept, so that it stops the run instead of crashing the process. */
   #failure: ImportError | undefined;
@@ -174,6 +174,8 @@ export class ReportWriter {
     // rows of a fast run (a plan, a rerun of unchanged rows); the file is written in bigger chunks.
     this.#results = createWriteStream(files.results, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
     this.#failed = createWriteStream(files.failed, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
+    this.#resultsPiece = new Piece(this.#results);
+    this.#failedPiece = new Piece(this.#failed);
     this.#results.on('error', (error) => this.#fail(files.results, error));
     this.#failed.on('error', (error) => this.#fail(files.failed, error));
     this.#results.write(csvLine([...RESULT_COLUMNS, ...header]));
@@ -199,21 +201,24 @@ export class ReportWriter {
     results += problem
       ? `,${csvText(problem.type)},${csvText(problem.code)},${csvText(problem.param)},${csvText(problem.message)}`
       : ',,,,';
-    this.#resultsPiece += width > 0 ? `${results},${outcome.cellsText}\n` : `${results}\n`;
-    if (this.#resultsPiece.length >= PIECE_CHARACTERS) {
-      this.#results.write(this.#resultsPiece);
-      this.#resultsPiece = '';
+    if (width > 0) {
+      this.#resultsPiece.add(`${results},`);
+      this.#resultsPiece.add(outcome.cellsText);
+    } else {
+      this.#resultsPiece.add(results);
     }
+    this.#resultsPiece.add('\n');
     if (FAILED_FILE_STATUSES.has(outcome.status)) {
       this.#failedCount += 1;
       const own =
         `${numberText(outcome.line)},${outcome.status},${csvText(problem?.type ?? '')},${csvText(problem?.code ?? '')},` +
         `${csvText(problem?.param ?? '')},${csvText(problem?.message ?? '')}`;
-      this.#failedPiece += width > 0 ? `${outcome.cellsText},${own}\n` : `${own}\n`;
-      if (this.#failedPiece.length >= PIECE_CHARACTERS) {
-        this.#failed.write(this.#failedPiece);
-        this.#failedPiece = '';
+      if (width > 0) {
+        this.#failedPiece.add(outcome.cellsText);
+        this.#failedPiece.add(',');
       }
+      this.#failedPiece.add(own);
+      this.#failedPiece.add('\n');
     }
   }
 
@@ -233,9 +238,7 @@ export class ReportWriter {
   async close(summary: unknown): Promise<void> {
     this.#throwIfFailed();
     try {
-      await Promise.all([endStream(this.#results, this.#resultsPiece), endStream(this.#failed, this.#failedPiece)]);
-      this.#resultsPiece = '';
-      this.#failedPiece = '';
+      await Promise.all([endStream(this.#results, this.#resultsPiece.take()), endStream(this.#failed, this.#failedPiece.take())]);
       this.#throwIfFailed();
       await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
@@ -270,7 +273,44 @@ function drained(stream: WriteStream): Promise<void> {
   });
 }
 
-function endStream(stream: WriteStream, last: string): Promise<void> {
+/**
+ * Text bound for a file stream, gathered as UTF-8 bytes and handed on every {@link PIECE_BYTES}.
+ * Bytes, not a string: a string of a piece's lines is a rope of all their parts, which the stream
+ * then had to flatten and encode at once, at more cost than writing each part here (and the row's
+ * cells, a slice of the text from the reading thread, are written without a copy of their own).
+ */
+class Piece {
+  readonly #stream: WriteStream;
+  #bytes = Buffer.allocUnsafe(PIECE_BYTES);
+  #used = 0;
+
+  constructor(stream: WriteStream) {
+    this.#stream = stream;
+  }
+
+  add(text: string): void {
+    // At most 3 UTF-8 bytes per UTF-16 unit.
+    if (this.#used + 3 * text.length > PIECE_BYTES) {
+      if (this.#used > 0) this.#stream.write(this.take());
+      // Longer than a piece (a row of huge cells): handed on as it is.
+      if (3 * text.length > PIECE_BYTES) {
+        this.#stream.write(text);
+        return;
+      }
+    }
+    this.#used += this.#bytes.write(text, this.#used, 'utf8');
+  }
+
+  /** The bytes gathered so far, for the stream (which keeps them until they are written); the piece starts afresh. */
+  take(): Buffer {
+    const taken = this.#bytes.subarray(0, this.#used);
+    this.#bytes = Buffer.allocUnsafe(PIECE_BYTES);
+    this.#used = 0;
+    return taken;
+  }
+}
+
+function endStream(stream: WriteStream, last: Buffer): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     stream.once('error', reject);
     stream.end(last, () => resolvePromise());
