@@ -127,7 +127,7 @@ function keyOrder(entries: readonly { key: string }[]): KeyedIndex[] {
   for (const index of entries.map((_, position) => position).sort((left, right) => compareKeys(entries[left]!.key, entries[right]!.key))) {
     byKey[entries[index]!.key] = index;
   }
-  return Object.keys(byKey).map((key) => ({ index: byKey[key]!, jsonKey: JSON.stringify(key) }));
+  return Object.keys(byKey).map((key) => ({ index: byKey[key]!, first: `${JSON.stringify(key)}:`, next: `,${JSON.stringify(key)}:` }));
 }
 
 function compareKeys(left: string, right: string): number {

@@ -63,20 +63,22 @@ export function mapRowText(compiled: CompiledMapping, cells: readonly string[]):
   if (problems.length > 0) return { ok: false, identity, problems };
 
   // The canonical text, written field by field in canonical key order: most values carry their
-  // text already (converters that remember their answers, constants).
+  // text already (converters that remember their answers, constants). Two joins per value (the
+  // key's text comes ready with its comma and colon): each join is a string made for every row.
   let fieldsText = '';
-  for (const { index, jsonKey } of compiled.payloadOrder.fields) {
+  for (const { index, first, next } of compiled.payloadOrder.fields) {
     const mapped = fieldValues[index];
     if (mapped === undefined) continue;
-    fieldsText += `${fieldsText === '' ? '' : ','}${jsonKey}:${mapped.text ?? valueText(mapped.value)}`;
+    const text = mapped.text ?? valueText(mapped.value);
+    fieldsText = fieldsText === '' ? first + text : fieldsText + next + text;
   }
   let relationshipsText = '';
-  for (const { index, jsonKey } of compiled.payloadOrder.relationships) {
+  for (const { index, first, next } of compiled.payloadOrder.relationships) {
     const value = relationshipValues[index];
     if (value === undefined) continue;
     const relationship = compiled.relationships[index]!;
     const text = value.kind === 'lookup' ? `${lookupTextStart(relationship, value)}${jsonString(value.value)}}` : relationshipText(value);
-    relationshipsText += `${relationshipsText === '' ? '' : ','}${jsonKey}:${text}`;
+    relationshipsText = relationshipsText === '' ? first + text : relationshipsText + next + text;
   }
   return { ok: true, identity, payload: `{"fields":{${fieldsText}},"relationships":{${relationshipsText}}}` };
 }
@@ -218,9 +220,18 @@ function mapRelationship(
   return { kind: 'ids', ids };
 }
 
+/** The cell's values: its parts at `split` (or the whole cell), trimmed when asked, without blank ones. Runs for every row and relationship. */
 function splitValues(cell: string, split: string | undefined, trim: boolean): string[] {
-  const parts = split === undefined ? [cell] : cell.split(split);
-  return parts.map((part) => (trim ? part.trim() : part)).filter((part) => part.trim() !== '');
+  if (split === undefined) {
+    const value = trim ? cell.trim() : cell;
+    return value.trim() === '' ? [] : [value];
+  }
+  const values: string[] = [];
+  for (const part of cell.split(split)) {
+    const value = trim ? part.trim() : part;
+    if (value.trim() !== '') values.push(value);
+  }
+  return values;
 }
 
 function cellAt(cells: readonly string[], index: number): string {

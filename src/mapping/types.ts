@@ -148,8 +148,11 @@ export interface CompiledMapping {
   payloadOrder: { fields: KeyedIndex[]; relationships: KeyedIndex[] };
 }
 
-/** An index into a compiled list, with the entry's key as JSON text. */
+/** An index into a compiled list, with the entry's key as JSON text, ready to write before its value. */
 export interface KeyedIndex {
   index: number;
-  jsonKey: string;
+  /** `"key":`, for the first entry written. */
+  first: string;
+  /** `,"key":`, for the others. */
+  next: string;
 }
