@@ -18,8 +18,8 @@ import type { CsvEncoding, CsvSource } from '../reader/types.js';
 import type { ReportShape } from '../report/report-writer.js';
 import { LocalStage, type WireBatch } from './local-rows.js';
 
-/** Rows per batch handed from the stage to the engine. */
-const BATCH_ROWS = 256;
+/** Rows per batch handed from the stage to the engine (a batch being filled is copied by every collection: see READ_CHUNK_BYTES). */
+const BATCH_ROWS = 128;
 /** Batches the worker may have handed on that the engine has not taken yet. */
 const BATCHES_AHEAD = 4;
 
