@@ -39,7 +39,7 @@ export const ROW_SLOTS = 5;
  * `[kind, line, first offset, second offset, text]` (offsets and text 0 and '' where the kind has
  * none). Flat on purpose, not an array per row: it copies between threads as one array of strings
  * and numbers, and it makes no object per row. With an array per row, V8 at times judged the row
- * arrays long-lived (256 of them, made one after the other, were all alive when a collection came),
+ * arrays long-lived (a batch of them, made one after the other, were all alive when a collection came),
  * allocated every later one directly in the old generation, and each row's strings were then kept
  * past their use: 1.3 GB promoted in a 1M-row plan, twice the collection time, a quarter more wall time.
  */

@@ -27,9 +27,8 @@ const BATCH_SIZE = 256;
 const FILTER_BITS_LOG2 = 26;
 const PROBES = 7;
 /**
- * Log bytes gathered before they are written. In a Buffer, not a string: text gathered over
- * thousands of rows outlived V8's young generation and piled up in the old one until the next full
- * collection (it was most of what the main thread's heap grew by over a 1M-row plan).
+ * Log bytes gathered before they are written: in a Buffer, each entry copied in as it comes, so that
+ * no string of thousands of rows' entries stays on the heap until it is written.
  */
 const LOG_BUFFER_BYTES = 64 * 1024;
 /** Log bytes read back at a time. */
