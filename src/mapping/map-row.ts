@@ -273,4 +273,3 @@ function quote(value: string): string {
   const shown = characters.length > MAX_VALUE_SHOWN ? `${characters.slice(0, MAX_VALUE_SHOWN - 1).join('')}…` : value;
   return JSON.stringify(shown);
 }
-

@@ -61,12 +61,12 @@ export type RelationshipInput =
   | { kind: 'ids'; ids: string[] }
   | { kind: 'lookup'; object: 'account' | 'member'; by: '$name' | '$website' | '$email'; value: string; column: string };
 
-/** The outcome of mapping one row: pure, from cells only. */
 /** A mapped row as the run uses it: identity and canonical payload text ({@link MappedRow} without the values). */
 export type MappedText =
   | { ok: true; identity: string; payload: string }
   | { ok: false; identity: string; problems: RowProblem[] };
 
+/** The outcome of mapping one row: pure, from cells only. */
 export type MappedRow =
   | {
       ok: true;

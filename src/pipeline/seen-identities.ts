@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BloomFilter } from '../bloom-filter.js';
 import { numberText } from '../number-text.js';
+import { Utf8Pieces } from '../utf8-pieces.js';
 
 /** Rows per insert statement. */
 const BATCH_SIZE = 256;
@@ -26,11 +27,6 @@ const BATCH_SIZE = 256;
  */
 const FILTER_BITS_LOG2 = 26;
 const PROBES = 7;
-/**
- * Log bytes gathered before they are written: in a Buffer, each entry copied in as it comes, so that
- * no string of thousands of rows' entries stays on the heap until it is written.
- */
-const LOG_BUFFER_BYTES = 64 * 1024;
 /** Log bytes read back at a time. */
 const LOG_READ_BYTES = 1024 * 1024;
 
@@ -40,8 +36,8 @@ export class SeenIdentities {
   /** The log of new identities: `identity TAB line` per line (identities are JSON: no tab, no line break). */
   readonly #logPath: string;
   #log: number | undefined;
-  readonly #logBuffer = Buffer.allocUnsafe(LOG_BUFFER_BYTES);
-  #logBytes = 0;
+  /** Log entries not written yet. */
+  readonly #logPieces = new Utf8Pieces((piece) => writeSync(this.#openLog(), piece));
   #table: Table | undefined;
 
   constructor() {
@@ -68,17 +64,7 @@ export class SeenIdentities {
   }
 
   #append(identity: string, line: number): void {
-    const entry = `${identity}\t${numberText(line)}\n`;
-    // At most 3 UTF-8 bytes per UTF-16 unit.
-    if (this.#logBytes + 3 * entry.length > LOG_BUFFER_BYTES) {
-      this.#writeLog();
-      // An entry longer than the buffer (an identity of huge cells) is written on its own.
-      if (3 * entry.length > LOG_BUFFER_BYTES) {
-        writeSync(this.#openLog(), entry);
-        return;
-      }
-    }
-    this.#logBytes += this.#logBuffer.write(entry, this.#logBytes, 'utf8');
+    this.#logPieces.add(`${identity}\t${numberText(line)}\n`);
   }
 
   #openLog(): number {
@@ -86,16 +72,10 @@ export class SeenIdentities {
     return this.#log;
   }
 
-  #writeLog(): void {
-    if (this.#logBytes === 0) return;
-    writeSync(this.#openLog(), this.#logBuffer, 0, this.#logBytes);
-    this.#logBytes = 0;
-  }
-
   /** The table, with every identity of the log. */
   #buildTable(): Table {
     const table = new Table(join(this.#dir, 'seen.db'));
-    this.#writeLog();
+    this.#logPieces.flush();
     if (this.#log === undefined) return table;
     closeSync(this.#log);
     this.#log = undefined;

@@ -10,6 +10,7 @@ import { ImportError, type RowProblem } from '../errors.js';
 import type { RowStatus } from '../pipeline/status.js';
 import { FAILED_FILE_STATUSES } from '../pipeline/status.js';
 import { numberText } from '../number-text.js';
+import { Utf8Pieces } from '../utf8-pieces.js';
 import { escapeFormula } from './escape.js';
 
 /** What became of one data row of the input. */
@@ -52,8 +53,6 @@ export const FAILED_COLUMNS = [
 
 /** Report lines buffered before a write waits for the disk. */
 const REPORT_BUFFER_BYTES = 256 * 1024;
-/** Lines are gathered into pieces of this many bytes before they go to the file stream: one write per line cost more than the line. */
-const PIECE_BYTES = 64 * 1024;
 
 /** File mode of every report file: they hold customer data, so the owner only. */
 const PRIVATE_FILE_MODE = 0o600;
@@ -161,8 +160,8 @@ export class ReportWriter {
   readonly #failed: WriteStream;
   readonly #header: readonly string[];
   /** Lines not yet handed to the streams. */
-  readonly #resultsPiece: Piece;
-  readonly #failedPiece: Piece;
+  readonly #resultsPiece: Utf8Pieces;
+  readonly #failedPiece: Utf8Pieces;
   #failedCount = 0;
   /** The first write error (disk full…): kept, so that it stops the run instead of crashing the process. */
   #failure: ImportError | undefined;
@@ -174,8 +173,8 @@ export class ReportWriter {
     // rows of a fast run (a plan, a rerun of unchanged rows); the file is written in bigger chunks.
     this.#results = createWriteStream(files.results, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
     this.#failed = createWriteStream(files.failed, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
-    this.#resultsPiece = new Piece(this.#results);
-    this.#failedPiece = new Piece(this.#failed);
+    this.#resultsPiece = new Utf8Pieces((piece) => this.#results.write(piece));
+    this.#failedPiece = new Utf8Pieces((piece) => this.#failed.write(piece));
     this.#results.on('error', (error) => this.#fail(files.results, error));
     this.#failed.on('error', (error) => this.#fail(files.failed, error));
     this.#results.write(csvLine([...RESULT_COLUMNS, ...header]));
@@ -271,43 +270,6 @@ function drained(stream: WriteStream): Promise<void> {
     stream.on('drain', done);
     stream.on('close', done);
   });
-}
-
-/**
- * Text bound for a file stream, gathered as UTF-8 bytes and handed on every {@link PIECE_BYTES}.
- * Bytes, not a string: a string of a piece's lines is a rope of all their parts, which the stream
- * then had to flatten and encode at once, at more cost than writing each part here (and the row's
- * cells, a slice of the text from the reading thread, are written without a copy of their own).
- */
-class Piece {
-  readonly #stream: WriteStream;
-  #bytes = Buffer.allocUnsafe(PIECE_BYTES);
-  #used = 0;
-
-  constructor(stream: WriteStream) {
-    this.#stream = stream;
-  }
-
-  add(text: string): void {
-    // At most 3 UTF-8 bytes per UTF-16 unit.
-    if (this.#used + 3 * text.length > PIECE_BYTES) {
-      if (this.#used > 0) this.#stream.write(this.take());
-      // Longer than a piece (a row of huge cells): handed on as it is.
-      if (3 * text.length > PIECE_BYTES) {
-        this.#stream.write(text);
-        return;
-      }
-    }
-    this.#used += this.#bytes.write(text, this.#used, 'utf8');
-  }
-
-  /** The bytes gathered so far, for the stream (which keeps them until they are written); the piece starts afresh. */
-  take(): Buffer {
-    const taken = this.#bytes.subarray(0, this.#used);
-    this.#bytes = Buffer.allocUnsafe(PIECE_BYTES);
-    this.#used = 0;
-    return taken;
-  }
 }
 
 function endStream(stream: WriteStream, last: Buffer): Promise<void> {
