@@ -10,7 +10,7 @@ import { median, round } from '../lib/stats.js';
 
 const BIG = 1_000_000;
 const SMALL = 100_000;
-const REPEATS = 5;
+const REPEATS = 3;
 
 export async function run({ emulator, dir, log }) {
   emulator.configure({ latencyMs: 0 });

@@ -16,7 +16,6 @@
  * once and reads go straight to SQLite's page cache.
  */
 import type Database from 'better-sqlite3';
-import { BloomFilter } from '../bloom-filter.js';
 import { asStorageError, openEmpty, openReadonly, openWritable } from './open.js';
 import { entryRowFrom, prepareStatements, type EntryRow, type Statements } from './statements.js';
 import {
@@ -56,8 +55,6 @@ export interface LedgerOptions {
 
 /** An API key as Lightfield issues them; never to be written into the ledger. */
 const API_KEY_PATTERN = /sk_lf_/;
-/** Filter of identities written to a namespace that was empty: 2^24 bits (2 MB), 2 % false "maybe" at 1M. */
-const WRITTEN_FILTER_BITS_LOG2 = 24;
 
 export class Ledger {
   readonly path: string;
@@ -69,15 +66,6 @@ export class Ledger {
   readonly #flushBatchSize: number;
   /** Answers not yet written, by {@link entryKey}; `get` reads them first. */
   readonly #unflushed = new Map<string, EntryRow>();
-  /**
-   * Namespaces that held no entry when first asked about, each with a filter of the identities
-   * written since: for those identities `get` answers "none" without a query (a first import or a
-   * plan against a new ledger asks once per row, and is never answered otherwise). One ledger serves
-   * one run at a time: entries another process writes meanwhile are not seen.
-   */
-  readonly #newNamespaces = new Map<string, BloomFilter>();
-  /** Namespaces that held entries when first asked about. */
-  readonly #usedNamespaces = new Set<string>();
   #flushTimer: NodeJS.Timeout | undefined;
   /** A failure of a timed flush, thrown by the next call instead of crashing the process from a timer. */
   #deferredError: unknown;
@@ -137,7 +125,6 @@ export class Ledger {
         lastError: current?.lastError ?? null,
       };
       this.#statements.upsertEntry.run(row);
-      this.#newNamespaces.get(request.namespace)?.add(request.identity);
       // The row just written already contains any waiting answer for this entry.
       this.#unflushed.delete(entryKey(request.namespace, request.identity));
     };
@@ -272,25 +259,10 @@ export class Ledger {
   }
 
   #getRow(namespace: string, identity: string): EntryRow | undefined {
-    if (this.#certainlyAbsent(namespace, identity)) return undefined;
     const unflushed = this.#unflushed.get(entryKey(namespace, identity));
     if (unflushed !== undefined) return unflushed;
     const values = this.#statements.selectEntry.get(namespace, identity);
     return values === undefined ? undefined : entryRowFrom(values);
-  }
-
-  #certainlyAbsent(namespace: string, identity: string): boolean {
-    let written = this.#newNamespaces.get(namespace);
-    if (written === undefined) {
-      if (this.#usedNamespaces.has(namespace)) return false;
-      if (this.#statements.anyEntry.get(namespace) !== undefined) {
-        this.#usedNamespaces.add(namespace);
-        return false;
-      }
-      written = new BloomFilter(WRITTEN_FILTER_BITS_LOG2, 4);
-      this.#newNamespaces.set(namespace, written);
-    }
-    return !written.has(identity);
   }
 
   #write<T>(operation: () => T): T {

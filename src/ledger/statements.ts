@@ -83,7 +83,6 @@ export interface Statements {
   /** Values in {@link ENTRY_COLUMNS} order (raw mode): read with {@link entryRowFrom}. */
   selectEntry: Database.Statement<[string, string], unknown[]>;
   upsertEntry: Database.Statement<[EntryRow], Database.RunResult>;
-  anyEntry: Database.Statement<[string], unknown>;
   selectInFlight: Database.Statement<[string], EntryRow>;
   countByStatus: Database.Statement<[string], { status: LedgerStatus; count: number }>;
   insertRun: Database.Statement<[RunStart], Database.RunResult>;
@@ -99,7 +98,6 @@ export function prepareStatements(database: Database.Database): Statements {
       .prepare<[string, string], unknown[]>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE namespace = ? AND identity = ?`)
       .raw(true),
     upsertEntry: database.prepare(UPSERT_ENTRY),
-    anyEntry: database.prepare<[string], unknown>('SELECT 1 FROM entries WHERE namespace = ? LIMIT 1'),
     selectInFlight: database.prepare(
       `SELECT ${ENTRY_COLUMNS} FROM entries WHERE namespace = ? AND status = 'in_flight' ORDER BY first_sent_at, identity`,
     ),

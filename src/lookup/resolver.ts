@@ -10,8 +10,6 @@ import type { Entity } from '../lightfield/types.js';
 import type { RelationshipInput } from '../mapping/types.js';
 
 export type Resolution = { ok: true; ids: string[] } | { ok: false; problem: RowProblem };
-/** A row's relationships resolved: IDs by relationship key, or the first failure. */
-export type RowResolution = { ok: true; ids: Record<string, string[]> } | { ok: false; problem: RowProblem };
 
 type LookupInput = Extract<RelationshipInput, { kind: 'lookup' }>;
 
@@ -22,10 +20,6 @@ export class LookupResolver {
   readonly #client: LightfieldClient;
   readonly #requestOptions: RequestOptions;
   readonly #cache = new Map<string, Promise<Resolution>>();
-  /** The answers of {@link #cache} that have arrived, for {@link resolvedNow}. */
-  readonly #answered = new Map<string, Resolution>();
-  /** {@link resolvedNow}'s answers by relationships object: rows with the same lookups share one (see RelationshipTexts). */
-  readonly #resolvedRows = new WeakMap<Record<string, RelationshipInput>, RowResolution>();
   #membersByEmail: Promise<Map<string, Entity[]>> | undefined;
   #requests = 0;
 
@@ -58,48 +52,15 @@ export class LookupResolver {
     return { ok: true, ids };
   }
 
-  /**
-   * What {@link resolveAll} would answer, when it can be told without waiting: every lookup of the
-   * row already answered (most rows of a file name the same few accounts and owners). Undefined
-   * when a lookup is still to be made or on its way.
-   */
-  resolvedNow(relationships: Record<string, RelationshipInput>): RowResolution | undefined {
-    // An answer, once there, never changes: lookups that failed on the network are never answered.
-    const known = this.#resolvedRows.get(relationships);
-    if (known !== undefined) return known;
-    const resolution = this.#resolveNow(relationships);
-    if (resolution !== undefined) this.#resolvedRows.set(relationships, resolution);
-    return resolution;
-  }
-
-  #resolveNow(relationships: Record<string, RelationshipInput>): RowResolution | undefined {
-    const ids: Record<string, string[]> = {};
-    for (const key in relationships) {
-      const input = relationships[key]!;
-      if (input.kind === 'ids') {
-        ids[key] = input.ids;
-        continue;
-      }
-      const resolution = this.#answered.get(cacheKeyOf(input, normalizeLookupValue(input)));
-      if (resolution === undefined) return undefined;
-      if (!resolution.ok) return resolution;
-      ids[key] = resolution.ids;
-    }
-    return { ok: true, ids };
-  }
-
   resolve(key: string, input: LookupInput): Promise<Resolution> {
     const normalized = normalizeLookupValue(input);
-    const cacheKey = cacheKeyOf(input, normalized);
+    const cacheKey = `${input.object}\u0000${input.by}\u0000${normalized}`;
     let pending = this.#cache.get(cacheKey);
     if (!pending) {
       pending = this.#lookup(key, input, normalized);
       this.#cache.set(cacheKey, pending);
-      pending.then(
-        (resolution) => this.#answered.set(cacheKey, resolution),
-        // A lookup that failed on the network is not an answer: let a later row ask again.
-        () => this.#cache.delete(cacheKey),
-      );
+      // A lookup that failed on the network is not an answer: let a later row ask again.
+      pending.catch(() => this.#cache.delete(cacheKey));
     }
     return pending;
   }
@@ -181,10 +142,6 @@ export class LookupResolver {
 
 function normalizeText(value: string): string {
   return value.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-function cacheKeyOf(input: LookupInput, normalized: string): string {
-  return `${input.object}\u0000${input.by}\u0000${normalized}`;
 }
 
 function normalizeLookupValue(input: LookupInput): string {

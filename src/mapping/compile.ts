@@ -12,7 +12,7 @@ import { compileRelationship, REQUIRED_RELATIONSHIPS } from './compile-relations
 import { checkSource, ColumnIndex } from './compile-columns.js';
 import { closestMatches, describeKeys, normalizeLabel, quotedList } from './suggest.js';
 import { sha256Hex, stableStringify } from './stable-json.js';
-import type { CompiledField, CompiledMapping, CompiledRelationship, FieldSpec, KeyedIndex, MappingFile } from './types.js';
+import type { CompiledField, CompiledMapping, CompiledRelationship, FieldSpec, MappingFile } from './types.js';
 
 /** Field keys every opportunity needs (the API refuses a create without them). */
 export const REQUIRED_FIELDS: readonly string[] = ['$name', '$stage'];
@@ -113,25 +113,7 @@ export function compileMapping(
     explicitIdentity,
     fields,
     relationships,
-    payloadOrder: { fields: keyOrder(fields), relationships: keyOrder(relationships) },
   };
-}
-
-/**
- * `entries` in canonical key order, with their keys as JSON text: the order of an object's keys
- * when inserted sorted (integer-like keys first, by value), as `stableStringify` writes them.
- * Keys come from the mapping file's object keys, so none repeats.
- */
-function keyOrder(entries: readonly { key: string }[]): KeyedIndex[] {
-  const byKey: Record<string, number> = {};
-  for (const index of entries.map((_, position) => position).sort((left, right) => compareKeys(entries[left]!.key, entries[right]!.key))) {
-    byKey[entries[index]!.key] = index;
-  }
-  return Object.keys(byKey).map((key) => ({ index: byKey[key]!, first: `${JSON.stringify(key)}:`, next: `,${JSON.stringify(key)}:` }));
-}
-
-function compareKeys(left: string, right: string): number {
-  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 function compileField(

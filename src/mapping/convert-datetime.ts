@@ -6,7 +6,6 @@
  */
 import { DateTime } from 'luxon';
 import type { CellConverter, Conversion } from './types.js';
-import { remembered } from './remember.js';
 
 export interface DatetimeReading {
   /** Luxon format; undefined reads ISO 8601. */
@@ -19,6 +18,9 @@ export interface DatetimeReading {
 
 /** How the API receives dates: milliseconds and a numeric offset (`+00:00`, never `Z`). */
 const OUTPUT_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSZZ";
+
+/** Converted cells remembered per field (a few hundred KB at most). */
+const MAX_REMEMBERED = 4096;
 
 /** An ISO 8601 value must at least hold a full calendar date. */
 const ISO_DATE_START = /^\d{4}-\d{2}-\d{2}(?:$|[T ])/;
@@ -82,8 +84,18 @@ export function datetimeConverter(reading: DatetimeReading): CellConverter {
     return { ok: true, value: result.toFormat(OUTPUT_FORMAT) };
   };
 
-  // Luxon takes ~50 µs per cell, more than all the rest of a row.
-  return remembered(convert);
+  // Luxon takes ~50 µs per cell, more than all the rest of a row; exports repeat the same dates over
+  // and over, and the answer depends on the cell alone. Bounded, so that memory stays flat.
+  const known = new Map<string, Conversion>();
+  return (cell: string): Conversion => {
+    let conversion = known.get(cell);
+    if (conversion === undefined) {
+      conversion = convert(cell);
+      if (known.size >= MAX_REMEMBERED) known.clear();
+      known.set(cell, conversion);
+    }
+    return conversion;
+  };
 }
 
 function sameWallClock(left: DateTime, right: DateTime): boolean {

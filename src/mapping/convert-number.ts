@@ -23,7 +23,11 @@ const SIMPLE_NUMBER = {
 } as const;
 
 export function parseNumber(cell: string, decimal: '.' | ','): Conversion {
-  if (SIMPLE_NUMBER[decimal].test(cell)) return { ok: true, value: simpleValue(cell, decimal) };
+  if (SIMPLE_NUMBER[decimal].test(cell)) {
+    const grouping = decimal === '.' ? ',' : '.';
+    const digits = cell.includes(grouping) ? cell.split(grouping).join('') : cell;
+    return { ok: true, value: Number(decimal === '.' ? digits : digits.replace(',', '.')) };
+  }
   const result = readNumber(cell, decimal);
   if (result.ok || result.code !== 'not_a_number') return result;
   // Say so when the cell would have been a number with the other separator: the usual mistake.
@@ -32,35 +36,6 @@ export function parseNumber(cell: string, decimal: '.' | ','): Conversion {
     return { ...result, expected: `${result.expected}; it reads as a number with "decimal": "${other}"` };
   }
   return result;
-}
-
-/**
- * The value of a cell {@link SIMPLE_NUMBER} accepted: its digits read as one integer, divided by 10
- * or 100 for its decimals. Both are exact below 2^53 (15 digits), and a correctly rounded division
- * of exact numbers is the double nearest the decimal, as `Number(text)` gives; longer ones take
- * `Number` itself.
- */
-function simpleValue(cell: string, decimal: '.' | ','): number {
-  const decimalCode = decimal.charCodeAt(0);
-  let value = 0;
-  let digits = 0;
-  let decimals = -1;
-  for (let index = 0; index < cell.length; index += 1) {
-    const code = cell.charCodeAt(index);
-    if (code >= 48 && code <= 57) {
-      value = value * 10 + (code - 48);
-      digits += 1;
-      if (decimals >= 0) decimals += 1;
-    } else if (code === decimalCode) {
-      decimals = 0;
-    }
-  }
-  if (digits > 15) {
-    const grouping = decimal === '.' ? ',' : '.';
-    const text = cell.split(grouping).join('');
-    return Number(decimal === '.' ? text : text.replace(',', '.'));
-  }
-  return decimals <= 0 ? value : value / (decimals === 1 ? 10 : 100);
 }
 
 /** Checks a number given in the mapping (`value`, `default`) against the API's limits. */

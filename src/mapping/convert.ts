@@ -9,7 +9,6 @@ import { datetimeConverter } from './convert-datetime.js';
 import { readEmail, readSocialHandle, readTelephone, readUrl, type ItemResult } from './convert-contact.js';
 import { checkAddress, checkFullName, readAddress, readFullName } from './convert-structured.js';
 import { selectMany, selectOne, type OptionIndex } from './convert-select.js';
-import { remembered } from './remember.js';
 import type { CellConverter, Conversion } from './types.js';
 
 /** Cell texts a CHECKBOX reads as true / false when the mapping gives none (compared lower-cased). */
@@ -147,10 +146,10 @@ function selectConverter(reading: FieldReading, multiple: boolean): FieldConvert
   if (options === undefined) throw new Error(`select field ${reading.key} compiled without options`);
   if (!multiple) {
     const cell = (text: string): Conversion => selectOne(text, options, reading.aliases);
-    return { cell: remembered(cell), constant: (value) => (typeof value === 'string' ? cell(value) : wrongType('an option label or ID')) };
+    return { cell, constant: (value) => (typeof value === 'string' ? cell(value) : wrongType('an option label or ID')) };
   }
   return {
-    cell: remembered((cell) => selectMany(splitCell(cell, reading.split, reading.trim), options, reading.aliases)),
+    cell: (cell) => selectMany(splitCell(cell, reading.split, reading.trim), options, reading.aliases),
     constant: (value) =>
       typeof value === 'string'
         ? selectMany(splitCell(value, reading.split, reading.trim), options, reading.aliases)

@@ -37,18 +37,8 @@ export function payloadHash(canonical: string): string {
  */
 export function idempotencyKey(namespace: string, identity: string, payloadHashText: string): string {
   const digest = sha256(JSON.stringify([namespace, identity, payloadHashText]), 'base64url');
-  return `${keyStart(namespace)}${digest}`;
-}
-
-/** `lfi:<shown namespace>:`, remembered for the last namespace (a run has one). */
-let lastKeyStart = { namespace: '', start: `${KEY_PREFIX}:-:` };
-
-function keyStart(namespace: string): string {
-  if (lastKeyStart.namespace !== namespace) {
-    const shown = namespace.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, MAX_NAMESPACE_IN_KEY) || '-';
-    lastKeyStart = { namespace, start: `${KEY_PREFIX}:${shown}:` };
-  }
-  return lastKeyStart.start;
+  const shownNamespace = namespace.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, MAX_NAMESPACE_IN_KEY) || '-';
+  return `${KEY_PREFIX}:${shownNamespace}:${digest}`;
 }
 
 /**

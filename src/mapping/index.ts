@@ -2,7 +2,7 @@
 export { loadMapping, parseMapping } from './load.js';
 export { compileMapping, DEFAULT_NAMESPACE, DEFAULT_TIMEZONE, REQUIRED_FIELDS, type MappingSources } from './compile.js';
 export { REQUIRED_RELATIONSHIPS } from './compile-relationship.js';
-export { mapRow, mapRowText, identityOf } from './map-row.js';
+export { mapRow, identityOf } from './map-row.js';
 export { canonicalPayload, changedKeys, idempotencyKey, payloadHash, stableStringify, type RowPayload } from './identity.js';
 export { DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, fieldConverter, type FieldConverter, type FieldReading } from './convert.js';
 export { normalizeLabel } from './suggest.js';
@@ -15,7 +15,6 @@ export type {
   FieldSpec,
   LookupSpec,
   MappedRow,
-  MappedText,
   MappingFile,
   RelationshipInput,
   RelationshipSpec,

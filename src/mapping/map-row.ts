@@ -6,30 +6,16 @@
 import type { RowProblem } from '../errors.js';
 import type { FieldWriteValue } from '../lightfield/types.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
-import { jsonString, relationshipText, valueText } from './payload-text.js';
-import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, MappedText, RelationshipInput } from './types.js';
+import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, RelationshipInput } from './types.js';
 
 /** Cell values longer than this are shortened in messages. */
 const MAX_VALUE_SHOWN = 80;
 
-/**
- * The row as {@link mapRowText} maps it, with the payload's fields and relationships read back from
- * its text: for callers that look at the values.
- */
 export function mapRow(compiled: CompiledMapping, cells: readonly string[]): MappedRow {
-  const mapped = mapRowText(compiled, cells);
-  if (!mapped.ok) return mapped;
-  const { fields, relationships } = JSON.parse(mapped.payload) as Pick<Extract<MappedRow, { ok: true }>, 'fields' | 'relationships'>;
-  return { ok: true, identity: mapped.identity, fields, relationships, payload: mapped.payload };
-}
-
-/**
- * The row's identity and canonical payload text, what the run needs of it (and all it sends): the
- * values are written straight into the text, without an object per row to hold them.
- */
-export function mapRowText(compiled: CompiledMapping, cells: readonly string[]): MappedText {
   const identity = identityOf(compiled, cells);
   const problems: RowProblem[] = [];
+  const fields: Record<string, FieldWriteValue> = {};
+  const relationships: Record<string, RelationshipInput> = {};
 
   if (compiled.explicitIdentity && compiled.identityIndexes.every((index) => cellAt(cells, index).trim() === '')) {
     const columns = compiled.identityColumns;
@@ -41,77 +27,34 @@ export function mapRowText(compiled: CompiledMapping, cells: readonly string[]):
     });
   }
 
-  // Mapped in mapping order, so that problems are listed in it; collected in key order below.
-  const fieldValues: (FieldValue | undefined)[] = [];
   for (const field of compiled.fields) {
     try {
-      fieldValues.push(mapField(field, cells, problems));
+      const value = mapField(field, cells, problems);
+      if (value !== undefined) fields[field.key] = value;
     } catch (error) {
-      fieldValues.push(undefined);
       problems.push(unexpected(field.key, sourceColumn(field), error));
     }
   }
-  const relationshipValues: (RelationshipInput | undefined)[] = [];
   for (const relationship of compiled.relationships) {
     try {
-      relationshipValues.push(mapRelationship(relationship, cells, problems));
+      const value = mapRelationship(relationship, cells, problems);
+      if (value !== undefined) relationships[relationship.key] = value;
     } catch (error) {
-      relationshipValues.push(undefined);
       problems.push(unexpected(relationship.key, sourceColumn(relationship), error));
     }
   }
-  if (problems.length > 0) return { ok: false, identity, problems };
 
-  // The canonical text, written field by field in canonical key order: most values carry their
-  // text already (converters that remember their answers, constants). Two joins per value (the
-  // key's text comes ready with its comma and colon): each join is a string made for every row.
-  let fieldsText = '';
-  for (const { index, first, next } of compiled.payloadOrder.fields) {
-    const mapped = fieldValues[index];
-    if (mapped === undefined) continue;
-    const text = mapped.text ?? valueText(mapped.value);
-    fieldsText = fieldsText === '' ? first + text : fieldsText + next + text;
-  }
-  let relationshipsText = '';
-  for (const { index, first, next } of compiled.payloadOrder.relationships) {
-    const value = relationshipValues[index];
-    if (value === undefined) continue;
-    const relationship = compiled.relationships[index]!;
-    const text = value.kind === 'lookup' ? `${lookupTextStart(relationship, value)}${jsonString(value.value)}}` : relationshipText(value);
-    relationshipsText = relationshipsText === '' ? first + text : relationshipsText + next + text;
-  }
-  return { ok: true, identity, payload: `{"fields":{${fieldsText}},"relationships":{${relationshipsText}}}` };
-}
-
-/** The canonical text of a lookup input up to its value, the same for every row of the relationship. */
-const lookupTextStarts = new WeakMap<CompiledRelationship, string>();
-
-function lookupTextStart(relationship: CompiledRelationship, input: Extract<RelationshipInput, { kind: 'lookup' }>): string {
-  let start = lookupTextStarts.get(relationship);
-  if (start === undefined) {
-    const text = relationshipText({ ...input, value: '' });
-    start = text.slice(0, text.length - '""}'.length);
-    lookupTextStarts.set(relationship, start);
-  }
-  return start;
+  return problems.length > 0 ? { ok: false, identity, problems } : { ok: true, identity, fields, relationships };
 }
 
 /** The identity text: JSON of the identity cells, trimmed, so that it is the same on every run. */
 export function identityOf(compiled: CompiledMapping, cells: readonly string[]): string {
-  const indexes = compiled.identityIndexes;
-  let text = '[';
-  for (let position = 0; position < indexes.length; position += 1) {
-    text += `${position > 0 ? ',' : ''}${jsonString(cellAt(cells, indexes[position]!).trim())}`;
-  }
-  return `${text}]`;
+  return JSON.stringify(compiled.identityIndexes.map((index) => cellAt(cells, index).trim()));
 }
 
-/** A field's value, with its canonical JSON text when known already. */
-type FieldValue = { value: FieldWriteValue; text?: string | undefined };
-
 /** The value to send, or undefined to leave the field out. */
-function mapField(field: CompiledField, cells: readonly string[], problems: RowProblem[]): FieldValue | undefined {
-  if (field.source.kind === 'constant') return fixedValue(field, field.source.value);
+function mapField(field: CompiledField, cells: readonly string[], problems: RowProblem[]): FieldWriteValue | undefined {
+  if (field.source.kind === 'constant') return field.source.value;
   const { column } = field.source;
   const raw = cellAt(cells, field.source.index);
   const cell = field.trim ? raw.trim() : raw;
@@ -132,11 +75,11 @@ function mapField(field: CompiledField, cells: readonly string[], problems: RowP
   }
   // A cell of separators only (`;;`) holds no value: treat it like an empty cell.
   if (Array.isArray(result.value) && result.value.length === 0) return emptyField(field, column, problems);
-  return result;
+  return result.value;
 }
 
-function emptyField(field: CompiledField, column: string, problems: RowProblem[]): FieldValue | undefined {
-  if (field.fallback !== undefined) return fixedValue(field, field.fallback);
+function emptyField(field: CompiledField, column: string, problems: RowProblem[]): FieldWriteValue | undefined {
+  if (field.fallback !== undefined) return field.fallback;
   if (field.required) {
     problems.push({
       type: 'missing_value',
@@ -146,18 +89,6 @@ function emptyField(field: CompiledField, column: string, problems: RowProblem[]
     });
   }
   return undefined;
-}
-
-/** A constant or a default of the mapping, with its text, made once per field and value. */
-const fixedValues = new WeakMap<CompiledField, FieldValue>();
-
-function fixedValue(field: CompiledField, value: FieldWriteValue): FieldValue {
-  let fixed = fixedValues.get(field);
-  if (fixed === undefined || fixed.value !== value) {
-    fixed = { value, text: valueText(value) };
-    fixedValues.set(field, fixed);
-  }
-  return fixed;
 }
 
 function mapRelationship(
@@ -220,18 +151,9 @@ function mapRelationship(
   return { kind: 'ids', ids };
 }
 
-/** The cell's values: its parts at `split` (or the whole cell), trimmed when asked, without blank ones. Runs for every row and relationship. */
 function splitValues(cell: string, split: string | undefined, trim: boolean): string[] {
-  if (split === undefined) {
-    const value = trim ? cell.trim() : cell;
-    return value.trim() === '' ? [] : [value];
-  }
-  const values: string[] = [];
-  for (const part of cell.split(split)) {
-    const value = trim ? part.trim() : part;
-    if (value.trim() !== '') values.push(value);
-  }
-  return values;
+  const parts = split === undefined ? [cell] : cell.split(split);
+  return parts.map((part) => (trim ? part.trim() : part)).filter((part) => part.trim() !== '');
 }
 
 function cellAt(cells: readonly string[], index: number): string {

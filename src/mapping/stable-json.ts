@@ -7,10 +7,10 @@ export function stableStringify(value: unknown): string {
 }
 
 /**
- * Gives exactly the text of `JSON.stringify(sortedCopy)`: leaves go through `JSON.stringify` itself
- * (escaping, `NaN` → null), undefined (and functions) are left out of objects and become null in
- * arrays, holes become null. A row's payload text is written by `mapRow` as it maps (same text,
- * checked by the mapping property tests); this is the reference, used off the per-row path.
+ * Writes the JSON text directly instead of building a sorted copy for `JSON.stringify`: it runs for
+ * every row (the payload hash), and the copy cost more than the hash. Gives exactly the text of
+ * `JSON.stringify(sortedCopy)`: leaves go through `JSON.stringify` itself (escaping, `NaN` → null),
+ * undefined (and functions) are left out of objects and become null in arrays, holes become null.
  */
 function write(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
@@ -27,7 +27,7 @@ function write(value: unknown): string | undefined {
   for (const key of sortedKeys(value)) {
     const entry = write((value as Record<string, unknown>)[key]);
     if (entry === undefined) continue;
-    text += `${first ? '' : ','}${JSON.stringify(key)}:${entry}`;
+    text += `${first ? '' : ','}${quotedKey(key)}:${entry}`;
     first = false;
   }
   return `${text}}`;
@@ -35,12 +35,53 @@ function write(value: unknown): string | undefined {
 
 /**
  * The keys in the order of an object built by inserting them sorted: sorted, except that
- * integer-like keys ("0", "12") come first in numeric order, as in every object's key order.
+ * integer-like keys ("0", "12") come first in numeric order, as in every object's key order. Such
+ * keys, when present, are enumerated first, so one look at the first key tells.
  */
 function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  if (keys.length === 0 || !/^\d/.test(keys[0]!)) return sortedOnce(keys);
   const ordered = Object.create(null) as Record<string, true>;
-  for (const key of Object.keys(value).sort()) ordered[key] = true;
+  for (const key of keys.sort()) ordered[key] = true;
   return Object.keys(ordered);
+}
+
+/**
+ * Every row's payload has the same few key lists (the mapping's keys, in the mapping's order), so
+ * their sorted order is remembered instead of sorted again. A hit is checked key by key: the
+ * joined text alone could be the same for two different lists.
+ */
+const sortedLists = new Map<string, { keys: string[]; sorted: string[] }>();
+const MAX_SORTED_LISTS = 256;
+
+function sortedOnce(keys: string[]): string[] {
+  const signature = keys.join('\u0000');
+  const known = sortedLists.get(signature);
+  if (known !== undefined && sameKeys(known.keys, keys)) return known.sorted;
+  const sorted = [...keys].sort();
+  if (sortedLists.size >= MAX_SORTED_LISTS) sortedLists.clear();
+  sortedLists.set(signature, { keys, sorted });
+  return sorted;
+}
+
+function sameKeys(left: readonly string[], right: readonly string[]): boolean {
+  if (left.length !== right.length) return false;
+  for (let index = 0; index < left.length; index += 1) if (left[index] !== right[index]) return false;
+  return true;
+}
+
+/** Keys as JSON text, remembered for the same reason as their order. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 export function sha256Hex(text: string): string {

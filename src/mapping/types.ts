@@ -61,11 +61,6 @@ export type RelationshipInput =
   | { kind: 'ids'; ids: string[] }
   | { kind: 'lookup'; object: 'account' | 'member'; by: '$name' | '$website' | '$email'; value: string; column: string };
 
-/** A mapped row as the run uses it: identity and canonical payload text ({@link MappedRow} without the values). */
-export type MappedText =
-  | { ok: true; identity: string; payload: string }
-  | { ok: false; identity: string; problems: RowProblem[] };
-
 /** The outcome of mapping one row: pure, from cells only. */
 export type MappedRow =
   | {
@@ -74,15 +69,12 @@ export type MappedRow =
       identity: string;
       fields: Record<string, FieldWriteValue>;
       relationships: Record<string, RelationshipInput>;
-      /** The canonical JSON of `{ fields, relationships }` (keys sorted at every level): what `canonicalPayload` gives. */
-      payload: string;
     }
   | { ok: false; identity: string; problems: RowProblem[] };
 
 /** The result of reading one cell (or a constant) into a field's write value. */
 export type Conversion =
-  /** `text`: the value's canonical JSON, when the converter keeps it (see remember.ts). */
-  | { ok: true; value: FieldWriteValue; text?: string }
+  | { ok: true; value: FieldWriteValue }
   | {
       ok: false;
       /** Machine-readable reason, e.g. `not_a_number`, `unknown_option`, `bad_date`. */
@@ -144,15 +136,4 @@ export interface CompiledMapping {
   explicitIdentity: boolean;
   fields: CompiledField[];
   relationships: CompiledRelationship[];
-  /** `fields` and `relationships` in canonical key order: {@link mapRow} writes the payload text in it. */
-  payloadOrder: { fields: KeyedIndex[]; relationships: KeyedIndex[] };
-}
-
-/** An index into a compiled list, with the entry's key as JSON text, ready to write before its value. */
-export interface KeyedIndex {
-  index: number;
-  /** `"key":`, for the first entry written. */
-  first: string;
-  /** `,"key":`, for the others. */
-  next: string;
 }

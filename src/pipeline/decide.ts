@@ -4,7 +4,8 @@
  */
 import type { LedgerEntry } from '../ledger/types.js';
 import { changedKeys } from '../mapping/index.js';
-import type { RowPayload } from '../mapping/index.js';
+import type { FieldWriteValue } from '../lightfield/types.js';
+import type { RelationshipInput } from '../mapping/types.js';
 
 export type RowAction =
   /** Never landed: create it. */
@@ -21,8 +22,7 @@ export type RowAction =
 export interface DecideInput {
   entry: LedgerEntry | undefined;
   payloadHash: string;
-  /** The row's canonical payload. */
-  payload: string;
+  row: { fields: Record<string, FieldWriteValue>; relationships: Record<string, RelationshipInput> };
   update: boolean;
   now: number;
   idempotencyWindowMs: number;
@@ -37,7 +37,7 @@ export function decide(input: DecideInput): RowAction {
   }
   if (!entry.opportunityId) return { kind: 'create' };
   if (entry.applied && entry.payloadHash === input.payloadHash) return { kind: 'unchanged', entry };
-  const changed = changedKeys(entry.payload, JSON.parse(input.payload) as RowPayload);
+  const changed = changedKeys(entry.payload, input.row);
   if (changed.fields.length === 0 && changed.relationships.length === 0) return { kind: 'unchanged', entry };
   if (!input.update) return { kind: 'not_updated', entry };
   return { kind: 'update', entry, changed };

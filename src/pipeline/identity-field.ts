@@ -3,12 +3,10 @@
  * `"legacyId": "Record ID"` with `"identity": ["Record ID"]`). It lets a run check whether a create
  * left in flight more than 24 h ago (its Idempotency-Key forgotten by Lightfield) had landed.
  */
-import type { FieldWriteValue } from '../lightfield/types.js';
 import type { MappingFile } from '../mapping/types.js';
+import type { ReadyRow } from './row-processor.js';
 
-export function identityFieldOf(
-  mapping: MappingFile,
-): { key: string; value: (fields: Record<string, FieldWriteValue>) => string | undefined } | undefined {
+export function identityFieldOf(mapping: MappingFile): { key: string; value: (row: ReadyRow) => string | undefined } | undefined {
   const identity = mapping.identity;
   if (!identity || identity.length !== 1) return undefined;
   const column = identity[0];
@@ -17,8 +15,8 @@ export function identityFieldOf(
     if (specColumn !== column || key.startsWith('$')) continue;
     return {
       key,
-      value: (fields) => {
-        const value = fields[key];
+      value: (row) => {
+        const value = row.fields[key];
         return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
       },
     };

@@ -35,11 +35,6 @@ export interface RunOptions {
   update?: boolean;
   /** Only the rows starting on these source lines (what `retry` runs). @default every row */
   lines?: ReadonlySet<number>;
-  /**
-   * Read and map the rows in a worker thread. @default true when running from the built package
-   * (which has the worker script), false from the TypeScript sources
-   */
-  readInWorker?: boolean;
   /** How long requests in flight may take to finish after a stop, in ms. @default 30_000 */
   stopGraceMs?: number;
   /** Aborting it stops the run like Ctrl-C: no new rows, requests in flight finish, exit 3. */

@@ -20,7 +20,7 @@ import type {
 } from '../lightfield/types.js';
 import type { Ledger } from '../ledger/index.js';
 import type { LedgerEntry } from '../ledger/types.js';
-import { idempotencyKey, type RowPayload } from '../mapping/index.js';
+import { idempotencyKey } from '../mapping/index.js';
 import type { RelationshipInput } from '../mapping/types.js';
 import type { LookupResolver } from '../lookup/resolver.js';
 import type { Logger } from 'pino';
@@ -31,12 +31,11 @@ import type { RunMode } from './setup.js';
 /** A row that mapped cleanly and is ready for its action. */
 export interface ReadyRow {
   line: number;
-  /** The row's cells as the report writes them. */
-  cellsText: string;
+  cells: readonly string[];
   identity: string;
-  /** The row's relationship inputs, before lookups (shared between rows: never changed). */
+  fields: Record<string, FieldWriteValue>;
   relationships: Record<string, RelationshipInput>;
-  /** Canonical JSON of the mapped payload, as stored in the ledger; its fields are read from it when a request is built. */
+  /** Canonical JSON of the mapped payload, as stored in the ledger. */
   payload: string;
   payloadHash: string;
   action: RowAction;
@@ -56,7 +55,7 @@ export interface RowProcessorDeps {
   /** Aborted only when the run cannot wait for requests in flight any longer. */
   hardSignal: AbortSignal;
   /** The field that carries the row's identity in Lightfield (e.g. a legacy ID), for expired in-flight rows. */
-  identityField: { key: string; value: (fields: Record<string, FieldWriteValue>) => string | undefined } | undefined;
+  identityField: { key: string; value: (row: ReadyRow) => string | undefined } | undefined;
   onRetry: () => void;
 }
 
@@ -67,29 +66,6 @@ export class RowProcessor {
 
   constructor(deps: RowProcessorDeps) {
     this.#deps = deps;
-  }
-
-  /**
-   * The row's outcome when it is known at once: nothing to send (unchanged), or a plan whose lookups
-   * are all answered already. Undefined when the row must go through the queue ({@link process}).
-   * Most rows of a rerun or a plan end here, without a promise or a queue slot.
-   */
-  settleLocally(row: ReadyRow): RowOutcome | undefined {
-    const action = row.action;
-    if (action.kind === 'unchanged' || action.kind === 'not_updated') return this.#unchanged(row, action);
-    if (this.#deps.mode !== 'plan') return undefined;
-    switch (action.kind) {
-      case 'create': {
-        const resolved = this.#deps.resolver.resolvedNow(row.relationships);
-        return resolved && this.#planned(row, resolved, 'would_create', this.#createKey(row));
-      }
-      case 'update': {
-        const resolved = this.#deps.resolver.resolvedNow(this.#changedRelationships(row, action.changed));
-        return resolved && this.#planned(row, resolved, 'would_update', this.#updateKey(row, action.entry), action.entry);
-      }
-      case 'resume':
-        return this.#plannedResume(row, action.entry);
-    }
   }
 
   async process(row: ReadyRow): Promise<RowOutcome> {
@@ -149,8 +125,18 @@ export class RowProcessor {
   async #run(row: ReadyRow, action: RowAction): Promise<RowOutcome> {
     switch (action.kind) {
       case 'unchanged':
+        return this.#outcome(row, 'unchanged', { attempts: 0, entry: action.entry });
       case 'not_updated':
-        return this.#unchanged(row, action);
+        return this.#outcome(row, 'unchanged', {
+          attempts: 0,
+          entry: action.entry,
+          problem: {
+            type: 'not_updated',
+            code: 'no_update',
+            param: '',
+            message: 'the row changed since it was imported, but --no-update is set: Lightfield keeps the old values',
+          },
+        });
       case 'create':
         return this.#create(row);
       case 'update':
@@ -160,64 +146,12 @@ export class RowProcessor {
     }
   }
 
-  #unchanged(row: ReadyRow, action: Extract<RowAction, { kind: 'unchanged' | 'not_updated' }>): RowOutcome {
-    if (action.kind === 'unchanged') return this.#outcome(row, 'unchanged', { attempts: 0, entry: action.entry });
-    return this.#outcome(row, 'unchanged', {
-      attempts: 0,
-      entry: action.entry,
-      problem: {
-        type: 'not_updated',
-        code: 'no_update',
-        param: '',
-        message: 'the row changed since it was imported, but --no-update is set: Lightfield keeps the old values',
-      },
-    });
-  }
-
-  /** A plan's outcome for a row whose lookups are resolved: what the import would do, or why it would fail. */
-  #planned(
-    row: ReadyRow,
-    resolved: { ok: true } | { ok: false; problem: RowProblem },
-    status: 'would_create' | 'would_update',
-    key: string,
-    entry?: LedgerEntry,
-  ): RowOutcome {
-    if (!resolved.ok) return this.#outcome(row, 'failed', { attempts: 0, problem: resolved.problem, entry });
-    return this.#outcome(row, status, { attempts: 0, key, entry });
-  }
-
-  #plannedResume(row: ReadyRow, entry: LedgerEntry): RowOutcome {
-    return this.#outcome(row, entry.operation === 'create' ? 'would_create' : 'would_update', {
-      attempts: 0,
-      key: entry.idempotencyKey,
-      entry,
-    });
-  }
-
-  #createKey(row: ReadyRow): string {
-    return idempotencyKey(this.#deps.namespace, row.identity, row.payloadHash);
-  }
-
-  /** A new key for every new change of the record: the payload it applies and the state it starts from. */
-  #updateKey(row: ReadyRow, entry: LedgerEntry): string {
-    return idempotencyKey(this.#deps.namespace, row.identity, `${row.payloadHash}:update-of:${entry.payloadHash}:${entry.lastAnswerAt ?? 0}`);
-  }
-
-  #changedRelationships(row: ReadyRow, changed: { relationships: string[] }): Record<string, RelationshipInput> {
-    const relationships: Record<string, RelationshipInput> = {};
-    for (const key of changed.relationships) {
-      const input = row.relationships[key];
-      if (input) relationships[key] = input;
-    }
-    return relationships;
-  }
-
   async #create(row: ReadyRow, attemptsBefore = 0): Promise<RowOutcome> {
     const resolved = await this.#deps.resolver.resolveAll(row.relationships);
-    if (this.#deps.mode === 'plan') return this.#planned(row, resolved, 'would_create', this.#createKey(row));
     if (!resolved.ok) return this.#outcome(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem });
-    const key = this.#createKey(row);
-    const body: CreateOpportunityBody = { fields: fieldsOf(row), relationships: this.#createRelationships(resolved.ids) };
+    const key = idempotencyKey(this.#deps.namespace, row.identity, row.payloadHash);
+    if (this.#deps.mode === 'plan') return this.#outcome(row, 'would_create', { attempts: 0, key });
+    const body: CreateOpportunityBody = { fields: row.fields, relationships: this.#createRelationships(resolved.ids) };
     this.#deps.ledger.markInFlight({
       namespace: this.#deps.namespace,
       identity: row.identity,
@@ -238,10 +172,20 @@ export class RowProcessor {
     attemptsBefore = 0,
   ): Promise<RowOutcome> {
     const opportunityId = entry.opportunityId!;
-    const resolved = await this.#deps.resolver.resolveAll(this.#changedRelationships(row, changed));
-    const key = this.#updateKey(row, entry);
-    if (this.#deps.mode === 'plan') return this.#planned(row, resolved, 'would_update', key, entry);
+    const changedRelationships: Record<string, RelationshipInput> = {};
+    for (const key of changed.relationships) {
+      const input = row.relationships[key];
+      if (input) changedRelationships[key] = input;
+    }
+    const resolved = await this.#deps.resolver.resolveAll(changedRelationships);
     if (!resolved.ok) return this.#outcome(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem, entry });
+    // A new key for every new change of the record: the payload it applies and the state it starts from.
+    const key = idempotencyKey(
+      this.#deps.namespace,
+      row.identity,
+      `${row.payloadHash}:update-of:${entry.payloadHash}:${entry.lastAnswerAt ?? 0}`,
+    );
+    if (this.#deps.mode === 'plan') return this.#outcome(row, 'would_update', { attempts: 0, key, entry });
     const body = this.#updateBody(row, changed, resolved.ids);
     this.#deps.ledger.markInFlight({
       namespace: this.#deps.namespace,
@@ -260,7 +204,13 @@ export class RowProcessor {
 
   /** Sends again, as it was and with its key, a request an earlier run left in flight. */
   async #resume(row: ReadyRow, entry: LedgerEntry, expired: boolean): Promise<RowOutcome> {
-    if (this.#deps.mode === 'plan') return this.#plannedResume(row, entry);
+    if (this.#deps.mode === 'plan') {
+      return this.#outcome(row, entry.operation === 'create' ? 'would_create' : 'would_update', {
+        attempts: 0,
+        key: entry.idempotencyKey,
+        entry,
+      });
+    }
     if (expired && entry.operation === 'create') {
       const found = await this.#findByIdentityField(row);
       if (found.kind === 'found') {
@@ -331,7 +281,7 @@ export class RowProcessor {
     const action = decide({
       entry,
       payloadHash: row.payloadHash,
-      payload: row.payload,
+      row,
       update: this.#deps.update,
       now: this.#deps.now(),
       idempotencyWindowMs: this.#deps.idempotencyWindowMs,
@@ -348,7 +298,7 @@ export class RowProcessor {
     row: ReadyRow,
   ): Promise<{ kind: 'found'; entity: Entity } | { kind: 'none' | 'no_field' } | { kind: 'ambiguous'; problem: RowProblem }> {
     const field = this.#deps.identityField;
-    const value = field?.value(fieldsOf(row));
+    const value = field?.value(row);
     if (!field || value === undefined || value === '') return { kind: 'no_field' };
     const page = await this.#deps.client.list(
       'opportunities',
@@ -427,9 +377,8 @@ export class RowProcessor {
   ): UpdateOpportunityBody {
     const body: UpdateOpportunityBody = {};
     if (changed.fields.length > 0) {
-      const rowFields = fieldsOf(row);
       const fields: Record<string, FieldWriteValue> = {};
-      for (const key of changed.fields) fields[key] = key in rowFields ? rowFields[key]! : null;
+      for (const key of changed.fields) fields[key] = key in row.fields ? row.fields[key]! : null;
       body.fields = fields;
     }
     if (changed.relationships.length > 0) {
@@ -462,14 +411,9 @@ export class RowProcessor {
       idempotencyKey: details.key ?? details.entry?.idempotencyKey ?? null,
       attempts: details.attempts,
       ...(details.problem ? { problem: details.problem } : {}),
-      cellsText: row.cellsText,
+      cells: row.cells,
     };
   }
-}
-
-/** The row's field values, read back from its canonical payload (what the ledger records is what is sent). */
-function fieldsOf(row: ReadyRow): Record<string, FieldWriteValue> {
-  return (JSON.parse(row.payload) as RowPayload).fields;
 }
 
 /** Turns a client error into the row's problem, and says whether the request may have landed. */

@@ -10,13 +10,13 @@ import { ImportError, type RowProblem } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
 import { LookupResolver } from '../lookup/resolver.js';
+import { canonicalPayload, mapRow, payloadHash } from '../mapping/index.js';
+import type { CsvRecord } from '../reader/types.js';
 import { ReportWriter, type RowOutcome } from '../report/report-writer.js';
-import { FAILED_COLUMNS, reportShape, type ReportShape } from '../report/report-writer.js';
+import { unescapeFormula } from '../report/escape.js';
+import { FAILED_COLUMNS } from '../report/report-writer.js';
 import { decide } from './decide.js';
-import { payloadHash } from '../mapping/index.js';
-import { BLANK, cellsAt, identityAt, INVALID, kindAt, lineAt, payloadAt, problemAt, RelationshipTexts, relationshipsTextOf, ROW_SLOTS, type WireBatch } from './local-rows.js';
 import { OrderedOutput } from './ordered-output.js';
-import { openRowSource } from './row-source.js';
 import { DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS, type RunOptions } from './options.js';
 import { RowProcessor, type ReadyRow } from './row-processor.js';
 import { SeenIdentities } from './seen-identities.js';
@@ -145,15 +145,18 @@ class Engine {
   #rowsDone = 0;
   #failures = 0;
   #reportFailed = false;
-  /** The input columns the report repeats. */
-  readonly #reportShape: ReportShape;
-  readonly #relationships = new RelationshipTexts();
+  /** Indices of the input columns the report repeats; undefined: all of them. */
+  readonly #reportColumns: number[] | undefined;
 
   constructor(context: RunContext, logger: Logger) {
     this.#context = context;
     this.#logger = logger;
-    this.#reportShape = reportShape(context.source.header);
-    this.report = new ReportWriter(context.files, this.#reportShape.header);
+    // A failed.csv read back carries the error columns of its own run: the new report writes fresh
+    // ones instead of repeating them, so that its header never names a column twice.
+    const header = context.source.header;
+    const kept = header.flatMap((name, index) => ((FAILED_COLUMNS as readonly string[]).includes(name) ? [] : [index]));
+    this.#reportColumns = kept.length < header.length ? kept : undefined;
+    this.report = new ReportWriter(context.files, this.#reportColumns ? this.#reportColumns.map((index) => header[index]!) : header);
     // Every request in flight listens to this signal: as many listeners as the concurrency allows.
     setMaxListeners(0, this.#hardStop.signal);
   }
@@ -188,15 +191,6 @@ class Engine {
         this.#retries += 1;
       },
     });
-    const rows = openRowSource({
-      source,
-      compiled,
-      isReport: source.header.includes(FAILED_COLUMNS[FAILED_COLUMNS.length - 1]!),
-      lines: options.lines,
-      report: this.#reportShape,
-      worker: { csvPath: this.#context.settings.csv, mappingPath: this.#context.settings.mapping, mapping: this.#context.mapping, definitions: this.#context.definitions },
-      inWorker: options.readInWorker,
-    });
     const progress =
       options.progress === undefined ? undefined : new Progress({ logger: this.#logger, live: options.progress, label: this.#context.settings.command });
     progress?.start(() => ({
@@ -205,63 +199,68 @@ class Engine {
       rowsDone: this.#rowsDone,
       failures: this.#failures,
       rateLimited: pacer.rateLimited,
-      bytesRead: rows.bytesRead(),
+      bytesRead: source.bytesRead(),
       totalBytes: source.size,
     }));
     const onAbort = (): void => this.#stop('signal');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) this.#stop('signal');
 
+    const isReport = source.header.includes(FAILED_COLUMNS[FAILED_COLUMNS.length - 1]!);
     let sequence = 0;
     try {
-      reading: for await (const batch of rows.batches) {
-        for (let at = 0; at < batch.length; at += ROW_SLOTS) {
-          const line = lineAt(batch, at);
-          if (options.limit !== undefined && this.#rowsRead >= options.limit) break reading;
-          // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
-          if (kindAt(batch, at) === BLANK) {
-            this.#blankRows += 1;
-            continue;
-          }
-          this.#rowsRead += 1;
-          const index = sequence++;
-          let prepared: ReadyRow | RowOutcome;
-          try {
-            prepared = this.#stopReason ? notAttempted(line, cellsAt(batch, at)) : this.#prepare(batch, at, seen, now());
-          } catch (error) {
-            // The ledger cannot be read: stop sending, and leave the row to the rerun.
-            if (!isStorageError(error)) throw error;
-            this.#logger.error({ event: 'ledger_error', line }, (error as Error).message);
-            this.#stop('storage');
-            prepared = notAttempted(line, cellsAt(batch, at));
-          }
-          const settled = 'status' in prepared ? prepared : processor.settleLocally(prepared);
-          if (settled !== undefined) {
-            this.#put(output, index, settled);
-          } else {
-            const ready = prepared as ReadyRow;
-            queue.concurrency = pacer.wantedConcurrency(concurrencyCap);
-            await queue.onSizeLessThan(queue.concurrency);
-            void queue.add(async () => {
-              const outcome = this.#stopReason ? notAttempted(ready.line, ready.cellsText) : await processor.process(ready);
-              if (outcome.problem?.type === 'unauthorized' || outcome.problem?.type === 'forbidden') this.#stop('auth');
-              if (outcome.problem?.type === 'state_unwritable') this.#stop('storage');
-              this.#put(output, index, outcome);
-            });
-          }
-          // Rows that need no request come much faster than the report file takes them.
-          if (this.report.needsDrain) await this.#reportDrained();
+      for await (const record of source.records) {
+        if (options.lines && !options.lines.has(record.line)) continue;
+        if (options.limit !== undefined && this.#rowsRead >= options.limit) break;
+        // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
+        if (isBlank(record.cells)) {
+          this.#blankRows += 1;
+          continue;
         }
+        this.#rowsRead += 1;
+        const cells = isReport ? record.cells.map(unescapeFormula) : record.cells;
+        const index = sequence++;
+        if (this.#stopReason) {
+          await this.#put(output, index, notAttempted(record.line, cells));
+          continue;
+        }
+        let prepared: ReadyRow | RowOutcome;
+        try {
+          prepared = this.#prepare(record, cells, seen, now());
+        } catch (error) {
+          // The ledger cannot be read: stop sending, and leave the row to the rerun.
+          if (!isStorageError(error)) throw error;
+          this.#logger.error({ event: 'ledger_error', line: record.line }, (error as Error).message);
+          this.#stop('storage');
+          await this.#put(output, index, notAttempted(record.line, cells));
+          continue;
+        }
+        if ('status' in prepared) {
+          await this.#put(output, index, prepared);
+          continue;
+        }
+        if (prepared.action.kind === 'unchanged' || prepared.action.kind === 'not_updated') {
+          await this.#put(output, index, await processor.process(prepared));
+          continue;
+        }
+        queue.concurrency = pacer.wantedConcurrency(concurrencyCap);
+        await queue.onSizeLessThan(queue.concurrency);
+        void queue.add(async () => {
+          const outcome = this.#stopReason ? notAttempted(prepared.line, prepared.cells) : await processor.process(prepared);
+          if (outcome.problem?.type === 'unauthorized' || outcome.problem?.type === 'forbidden') this.#stop('auth');
+          if (outcome.problem?.type === 'state_unwritable') this.#stop('storage');
+          this.#settled(outcome);
+          await output.put(index, outcome);
+        });
       }
       this.#readingDone = true;
       await queue.onIdle();
-      await this.#reportDrained();
+      await output.flushed();
     } finally {
       clearTimeout(this.#graceTimer);
       options.signal?.removeEventListener('abort', onAbort);
       progress?.stop();
       seen.close();
-      await rows.close();
     }
     return {
       counts: Object.fromEntries(this.#counts),
@@ -272,39 +271,53 @@ class Engine {
     };
   }
 
-  /** The duplicate check and the ledger decision; an outcome when the row needs no request. */
-  #prepare(batch: WireBatch, at: number, seen: SeenIdentities, now: number): ReadyRow | RowOutcome {
-    const line = lineAt(batch, at);
-    if (kindAt(batch, at) === INVALID) return invalid(line, cellsAt(batch, at), problemAt(batch, at));
-    const identity = identityAt(batch, at);
-    const payload = payloadAt(batch, at);
+  /** Local checks and the ledger decision; an outcome when the row needs no request. */
+  #prepare(record: CsvRecord, cells: readonly string[], seen: SeenIdentities, now: number): ReadyRow | RowOutcome {
     const { compiled, ledger } = this.#context;
+    if (record.error) {
+      return invalid(record.line, cells, {
+        type: 'invalid_csv',
+        code: record.error.code,
+        param: '',
+        message: record.error.message,
+      });
+    }
+    const mapped = mapRow(compiled, cells as string[]);
     // A row refused locally does not claim its identity: a later, valid row with it is imported.
-    const firstLine = seen.firstLine(identity, line);
+    if (!mapped.ok) {
+      const [first, ...rest] = mapped.problems;
+      return invalid(record.line, cells, {
+        ...first!,
+        message: [first!.message, ...rest.map((problem) => problem.message)].join('; '),
+      });
+    }
+    const firstLine = seen.firstLine(mapped.identity, record.line);
     if (firstLine !== undefined) {
       return {
-        line,
+        line: record.line,
         status: 'skipped_duplicate',
         attempts: 0,
         problem: {
           type: 'duplicate',
           code: 'duplicate_identity',
           param: '',
-          message: `same identity as line ${firstLine} (${identity}); only the first is imported`,
+          message: `same identity as line ${firstLine} (${mapped.identity}); only the first is imported`,
         },
-        cellsText: cellsAt(batch, at),
+        cells,
       };
     }
+    const row = { fields: mapped.fields, relationships: mapped.relationships };
+    const payload = canonicalPayload(row);
     const hash = payloadHash(payload);
     const action = decide({
-      entry: ledger.get(compiled.namespace, identity),
+      entry: ledger.get(compiled.namespace, mapped.identity),
       payloadHash: hash,
-      payload,
+      row,
       update: this.#context.settings.update,
       now,
       idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
     });
-    return { line, cellsText: cellsAt(batch, at), identity, relationships: this.#relationships.read(relationshipsTextOf(payload)), payload, payloadHash: hash, action };
+    return { line: record.line, cells, identity: mapped.identity, ...row, payload, payloadHash: hash, action };
   }
 
   /**
@@ -318,37 +331,26 @@ class Engine {
     if (maxErrors !== null && this.#failures >= maxErrors) this.#stop('max_errors');
   }
 
-  #put(output: OrderedOutput<RowOutcome>, index: number, outcome: RowOutcome): void {
+  async #put(output: OrderedOutput<RowOutcome>, index: number, outcome: RowOutcome): Promise<void> {
     this.#settled(outcome);
-    output.put(index, outcome);
+    const written = output.put(index, outcome);
+    // Rows that need no request come much faster than the report file takes them: wait now and then.
+    if (output.waiting > 256 || index % 512 === 0) await written;
   }
 
-  #write(outcome: RowOutcome): void {
+  async #write(outcome: RowOutcome): Promise<void> {
     this.#counts.set(outcome.status, (this.#counts.get(outcome.status) ?? 0) + 1);
     this.#rowsDone += 1;
+    const columns = this.#reportColumns;
     if (this.#reportFailed) return;
     try {
-      this.report.write(outcome);
+      await this.report.write(columns ? { ...outcome, cells: columns.map((index) => outcome.cells[index] ?? '') } : outcome);
     } catch (error) {
-      this.#reportStopped(error);
+      // Disk full: stop sending rows whose outcome could not be reported; close() rethrows the error.
+      this.#reportFailed = true;
+      this.#logger.error({ event: 'report_error' }, (error as Error).message);
+      this.#stop('storage');
     }
-  }
-
-  /** Waits until the report files take more rows. */
-  async #reportDrained(): Promise<void> {
-    if (this.#reportFailed) return;
-    try {
-      await this.report.drained();
-    } catch (error) {
-      this.#reportStopped(error);
-    }
-  }
-
-  /** Disk full: stop sending rows whose outcome could not be reported; close() rethrows the error. */
-  #reportStopped(error: unknown): void {
-    this.#reportFailed = true;
-    this.#logger.error({ event: 'report_error' }, (error as Error).message);
-    this.#stop('storage');
   }
 
   #stop(reason: StopReason): void {
@@ -363,17 +365,21 @@ class Engine {
 
 }
 
-function invalid(line: number, cellsText: string, problem: RowProblem): RowOutcome {
-  return { line, status: 'invalid', attempts: 0, problem, cellsText };
+function isBlank(cells: readonly string[]): boolean {
+  return cells.every((cell) => cell.trim() === '');
 }
 
-function notAttempted(line: number, cellsText: string): RowOutcome {
+function invalid(line: number, cells: readonly string[], problem: RowProblem): RowOutcome {
+  return { line, status: 'invalid', attempts: 0, problem, cells };
+}
+
+function notAttempted(line: number, cells: readonly string[]): RowOutcome {
   return {
     line,
     status: 'not_attempted',
     attempts: 0,
     problem: { type: 'stopped', code: 'not_attempted', param: '', message: 'the run stopped before this row; rerun the same command to resume' },
-    cellsText,
+    cells,
   };
 }
 

@@ -1,33 +1,29 @@
 /**
- * The streaming CSV reader: file → (UTF-8 check | transcoding) → text → {@link CsvScanner} →
- * records, pulled by an async iterator. Nothing is read ahead beyond the streams' small buffers,
- * so memory stays flat whatever the file size, and reading waits while the consumer does not pull
- * (backpressure).
+ * The streaming CSV reader: file → (UTF-8 check | transcoding) → csv-parse → records, as one
+ * Node stream pipeline pulled by an async iterator. Nothing is read ahead beyond the streams'
+ * small buffers, so memory stays flat whatever the file size, and reading waits while the
+ * consumer does not pull (backpressure).
  *
- * The scanner reads leniently (relaxed quotes and column counts) so that one malformed record
- * never stops the file; {@link RecordBuilder} marks such records with an `error` instead.
+ * csv-parse runs leniently (relaxed quotes and column counts) so that one malformed record never
+ * stops the file; {@link RecordBuilder} marks such records with an `error` instead.
  */
 import type { ReadStream } from 'node:fs';
 import { pipeline, type Transform } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
+import { CsvError } from 'csv-parse';
 import { ImportError } from '../errors.js';
 import { CSV_ENCODINGS, decodeText, detectEncoding, TranscodeToUtf8, Utf8Validator } from './decode.js';
 import { checkHeader } from './header.js';
+import { LineTracker } from './line-breaks.js';
 import { fileError, openFile, readStart, type OpenedFile } from './open-file.js';
+import { createParser, isParseFailure, type ParsedRow, type ParserOptions, type ParserOutput } from './parser.js';
 import { RecordBuilder } from './record-builder.js';
-import { CsvScanner, type ScanFailure, type ScannerOptions, type ScanOutput } from './scanner.js';
 import { detectDelimiter, detectRecordDelimiters } from './sniff.js';
 import type { CsvEncoding, CsvReaderOptions, CsvRecord, CsvSource } from './types.js';
 
 /** How much of the start of the file the encoding and delimiter are guessed from. */
 const SAMPLE_BYTES = 64 * 1024;
-/**
- * Read size: large enough that per-chunk costs vanish, small enough to keep memory flat. A chunk's
- * records are made together and live until the chunk is read: every young-generation collection
- * copies them, so smaller chunks made collections cheaper (16 KB instead of 64 KB: with 128-row
- * batches, a third of the reading thread's collection time).
- */
-const READ_CHUNK_BYTES = 16 * 1024;
+/** Read size: large enough that per-chunk costs vanish, small enough to keep memory flat. */
+const READ_CHUNK_BYTES = 64 * 1024;
 const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 /** Opens a CSV file, reads its header and returns its records as a lazy stream. */
@@ -54,10 +50,10 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
   }
 
   const stream = openRecordStream(file, { encoding, bomLength, parser: { delimiter, recordDelimiters, maxRecordBytes } });
+  const lines = new LineTracker();
   let header: string[];
-  let afterHeader: ScanOutput[];
   try {
-    ({ header, rest: afterHeader } = await readHeader(stream.rows, path, maxRecordBytes));
+    header = await readHeader(stream.rows, path, maxRecordBytes, lines);
   } catch (error) {
     await stream.close();
     throw error;
@@ -66,6 +62,7 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
   const builder = new RecordBuilder({
     header,
     delimiter,
+    lines,
     sawInvalidBytes: stream.sawInvalidBytes,
     maxRecordBytes,
   });
@@ -75,30 +72,15 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
     encoding,
     size: file.size,
     bytesRead: () => bomLength + stream.file.bytesRead,
-    ...recordIterables(readBatches(stream, builder, path, afterHeader), stream.isClosed),
+    records: readRecords(stream, builder, path),
     close: stream.close,
-  };
-}
-
-/** `batches` as given, and `records` one by one from them (none after `close`); a source is read through one of the two. */
-function recordIterables(batches: AsyncGenerator<CsvRecord[]>, isClosed: () => boolean): Pick<CsvSource, 'batches' | 'records'> {
-  return {
-    batches,
-    records: (async function* records() {
-      for await (const batch of batches) {
-        for (const record of batch) {
-          if (isClosed()) return;
-          yield record;
-        }
-      }
-    })(),
   };
 }
 
 interface RecordStream {
   file: ReadStream;
-  /** The scanner's output, one array per chunk of the file. */
-  rows: AsyncIterator<ScanOutput[]>;
+  /** The parser's output, pulled one row at a time. */
+  rows: AsyncIterator<ParserOutput>;
   sawInvalidBytes: () => boolean;
   /** Whether {@link close} has been called. */
   isClosed: () => boolean;
@@ -109,16 +91,17 @@ interface RecordStream {
 interface RecordStreamOptions {
   encoding: CsvEncoding;
   bomLength: number;
-  parser: ScannerOptions;
+  parser: ParserOptions;
 }
 
 function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): RecordStream {
   const file = opened.handle.createReadStream({ start: options.bomLength, highWaterMark: READ_CHUNK_BYTES });
   const validator = options.encoding === 'utf8' ? new Utf8Validator() : undefined;
   const decoder: Transform = validator ?? new TranscodeToUtf8(options.encoding);
-  // Read errors reach the consumer through the decoder's iterator; the callback only keeps them
-  // from being unhandled.
-  pipeline(file, decoder, () => undefined);
+  const parser = createParser(options.parser);
+  // Parse errors come out of the parser in order; read errors reach the consumer through the
+  // parser's iterator. The callback only keeps them from being unhandled.
+  pipeline(file, decoder, parser, () => undefined);
 
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -127,6 +110,7 @@ function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): Rec
     closing ??= new Promise<void>((resolve) => {
       if (file.closed) resolve();
       else file.once('close', () => resolve());
+      parser.destroy();
       decoder.destroy();
       file.destroy();
     });
@@ -134,74 +118,54 @@ function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): Rec
   };
   return {
     file,
-    rows: scan(decoder, new CsvScanner(options.parser)),
+    rows: parser[Symbol.asyncIterator]() as AsyncIterator<ParserOutput>,
     sawInvalidBytes: validator === undefined ? () => false : () => validator.sawInvalidBytes,
     isClosed: () => closed,
     close,
   };
 }
 
-/** The scanner's output over the decoder's UTF-8 chunks, one array per chunk. */
-async function* scan(decoder: Transform, scanner: CsvScanner): AsyncGenerator<ScanOutput[], void, undefined> {
-  const text = new StringDecoder('utf8');
-  for await (const chunk of decoder) yield scanner.push(text.write(chunk as Buffer));
-  yield [...scanner.push(text.end()), ...scanner.end()];
-}
-
-/** The header, and the records scanned with it. */
 async function readHeader(
-  rows: AsyncIterator<ScanOutput[]>,
+  rows: AsyncIterator<ParserOutput>,
   path: string,
   maxRecordBytes: number,
-): Promise<{ header: string[]; rest: ScanOutput[] }> {
-  for (;;) {
-    let next: IteratorResult<ScanOutput[]>;
-    try {
-      next = await rows.next();
-    } catch (error) {
-      throw fileError(error, path);
-    }
-    if (next.done === true) {
-      throw new ImportError('csv_header', `${path} is empty: it has no header line`, { subject: path });
-    }
-    const [first, ...rest] = next.value;
-    if (first === undefined) continue;
-    if (first.kind === 'failure') throw headerParseError(first, path, maxRecordBytes);
-    checkHeader(first.cells, path);
-    return { header: first.cells, rest };
-  }
-}
-
-function headerParseError(failure: ScanFailure, path: string, maxRecordBytes: number): ImportError {
-  if (failure.code === 'CSV_QUOTE_NOT_CLOSED') {
-    return new ImportError('csv_header', `${path}: the header has a quote that is never closed`, { subject: path });
-  }
-  return new ImportError(
-    'csv_header',
-    `${path}: the header is longer than ${maxRecordBytes} bytes; is it a CSV file, and is its quoting right?`,
-    { subject: path },
-  );
-}
-
-async function* readBatches(
-  stream: RecordStream,
-  builder: RecordBuilder,
-  path: string,
-  first: ScanOutput[],
-): AsyncGenerator<CsvRecord[], void, undefined> {
+  lines: LineTracker,
+): Promise<string[]> {
+  let first: IteratorResult<ParserOutput>;
   try {
-    for (let outputs: ScanOutput[] | undefined = first; ; ) {
-      const records: CsvRecord[] = [];
-      for (const output of outputs) {
-        if (output.kind === 'failure') {
-          records.push(builder.fromFailure(output));
-          yield records;
-          return;
-        }
-        records.push(builder.build(output));
-      }
-      if (records.length > 0) yield records;
-      let next: IteratorResult<ScanOutput[]>;
+    first = await rows.next();
+  } catch (error) {
+    throw fileError(error, path);
+  }
+  if (first.done === true) {
+    throw new ImportError('csv_header', `${path} is empty: it has no header line`, { subject: path });
+  }
+  if (isParseFailure(first.value)) throw headerParseError(first.value.failure, path, maxRecordBytes);
+  const { record: header, raw, emptyLines }: ParsedRow = first.value;
+  lines.locate(raw, emptyLines);
+  checkHeader(header, path);
+  return header;
+}
+
+function headerParseError(error: unknown, path: string, maxRecordBytes: number): ImportError {
+  if (!(error instanceof CsvError)) return fileError(error, path);
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return new ImportError('csv_header', `${path}: the header has a quote that is never closed`, { subject: path, cause: error });
+  }
+  if (error.code === 'CSV_MAX_RECORD_SIZE') {
+    return new ImportError(
+      'csv_header',
+      `${path}: the header is longer than ${maxRecordBytes} bytes; is it a CSV file, and is its quoting right?`,
+      { subject: path, cause: error },
+    );
+  }
+  return new ImportError('csv_header', `${path}: the header cannot be read: ${error.message}`, { subject: path, cause: error });
+}
+
+async function* readRecords(stream: RecordStream, builder: RecordBuilder, path: string): AsyncGenerator<CsvRecord, void, undefined> {
+  try {
+    for (;;) {
+      let next: IteratorResult<ParserOutput>;
       try {
         next = await stream.rows.next();
       } catch (error) {
@@ -210,7 +174,13 @@ async function* readBatches(
         throw fileError(error, path);
       }
       if (next.done === true || stream.isClosed()) return;
-      outputs = next.value;
+      if (isParseFailure(next.value)) {
+        const last = builder.fromParserError(next.value.failure, next.value.emptyLines);
+        if (last === undefined) throw fileError(next.value.failure, path);
+        yield last;
+        return;
+      }
+      yield builder.build(next.value);
     }
   } finally {
     await stream.close();

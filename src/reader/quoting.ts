@@ -1,7 +1,7 @@
 /**
- * Finds the quoting mistakes that the scanner reads leniently (as csv-parse's `relax_quotes`): a
- * quote inside an unquoted cell (`5" screen`), text after a closing quote (`"Acme" Inc`), and a
- * quote that is never closed. The scanner keeps such a record (so that the following ones still come out);
+ * Finds the quoting mistakes that csv-parse reads leniently (`relax_quotes`): a quote inside an
+ * unquoted cell (`5" screen`), text after a closing quote (`"Acme" Inc`), and a quote that is
+ * never closed. The parser keeps such a record (so that the following ones still come out);
  * this check is what marks it as malformed instead of importing it silently.
  *
  * Only records whose raw text contains a quote are checked, and the scan jumps from quote to
@@ -68,7 +68,7 @@ function closingQuoteEnd(raw: string, from: number): number {
 
 /**
  * Whether the line break character at `index` ends the record. An LF always does; a CR when it
- * starts a CRLF or is the raw text's last character (the scanner hands over a CRLF's CR only); a lone
+ * starts a CRLF or is the raw text's last character (how csv-parse hands over a CRLF); a lone
  * CR elsewhere is a character of the cell, in files whose records end with LF.
  */
 function endsRecord(raw: string, index: number): boolean {

@@ -1,41 +1,28 @@
 /**
- * Turns what the scanner emits into {@link CsvRecord}s: the line where each record starts, its
+ * Turns what csv-parse emits into {@link CsvRecord}s: the line where each record starts, its
  * cells fitted to the header, and the reason when it is malformed (so that the row ends
- * `invalid` in the report instead of disappearing). Also turns the scanner's fatal failures (a
+ * `invalid` in the report instead of disappearing). Also turns the parser's fatal errors (a
  * quote never closed, a record too long) into one last malformed record.
  *
- * This is the per-record hot path: a record without a quote costs a length check and nothing else.
+ * This is the per-record hot path: the common record costs two or three native string
+ * searches over its raw text and nothing else.
  */
+import { CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { countLineBreaks, trimLineBreaksEnd } from './line-breaks.js';
+import { LineTracker, type RecordPosition } from './line-breaks.js';
 import { findQuotingProblem, type QuotingProblem } from './quoting.js';
-import type { ScanFailure, ScannedRecord } from './scanner.js';
+import type { ParsedRow } from './parser.js';
 import type { CsvRecord } from './types.js';
 
-/** Where one record sits in the file. */
-interface RecordPosition {
-  /** 1-based line on which the record starts. */
-  line: number;
-  /** 1-based line on which the record ends (later than `line` when a quoted cell holds line breaks). */
-  lastLine: number;
-}
-
 type RecordError = NonNullable<CsvRecord['error']>;
-
-/** Made with `new`, not as an object literal, for the reason given at the scanner's records (`Scanned`). */
-class Record implements CsvRecord {
-  constructor(
-    readonly line: number,
-    readonly cells: string[],
-    readonly error?: RecordError,
-  ) {}
-}
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
 export interface RecordBuilderOptions {
   header: readonly string[];
   delimiter: string;
+  /** Follows the line count; the header must already have gone through it. */
+  lines: LineTracker;
   /** Whether invalid UTF-8 bytes have been read so far (always false for other encodings). */
   sawInvalidBytes: () => boolean;
   /** The record length limit given to the parser, for the message when a record passes it. */
@@ -45,40 +32,50 @@ export interface RecordBuilderOptions {
 export class RecordBuilder {
   readonly #header: readonly string[];
   readonly #delimiter: string;
+  readonly #lines: LineTracker;
   readonly #sawInvalidBytes: () => boolean;
   readonly #maxRecordBytes: number;
 
   constructor(options: RecordBuilderOptions) {
     this.#header = options.header;
     this.#delimiter = options.delimiter;
+    this.#lines = options.lines;
     this.#sawInvalidBytes = options.sawInvalidBytes;
     this.#maxRecordBytes = options.maxRecordBytes;
   }
 
-  /** The record for the next row the scanner emitted. */
-  build(row: ScannedRecord): CsvRecord {
-    const position: RecordPosition = row;
-    const cellCount = row.cells.length;
-    const cells = this.#fitToHeader(row.cells);
+  /** The record for the next row the parser emitted. */
+  build(row: ParsedRow): CsvRecord {
+    const { raw } = row;
+    const position = this.#lines.locate(raw, row.emptyLines);
+    const cellCount = row.record.length;
+    const cells = this.#fitToHeader(row.record);
 
     // In order of what the user should fix first: a stray quote is usually why a row is ragged.
-    const quotingProblem = row.raw === undefined ? undefined : findQuotingProblem(row.raw, 0, this.#delimiter);
+    const quotingProblem = raw.includes('"', position.contentStart)
+      ? findQuotingProblem(raw, position.contentStart, this.#delimiter)
+      : undefined;
     const error =
       (quotingProblem && this.#quotingError(quotingProblem, position, cellCount)) ??
       (cellCount !== this.#header.length ? this.#raggedError(position, cellCount) : undefined) ??
       (this.#sawInvalidBytes() ? this.#encodingError(position, cells) : undefined);
-    return new Record(position.line, cells, error);
+    return error === undefined ? { line: position.line, cells } : { line: position.line, cells, error };
   }
 
-  /** The last record when the scanner stopped on `failure`. */
-  fromFailure(failure: ScanFailure): CsvRecord {
-    const { raw, line } = failure;
-    const lastLine = line + countLineBreaks(raw, 0, trimLineBreaksEnd(raw, 0));
-    const firstLine = raw.slice(0, lineEnd(raw, 0));
+  /**
+   * The last record when the parser stopped on `error`, or `undefined` when `error` is not a
+   * parse error (the caller reports that one as such).
+   */
+  fromParserError(error: unknown, emptyLines: number): CsvRecord | undefined {
+    if (!(error instanceof CsvError)) return undefined;
+    const raw = typeof error['raw'] === 'string' ? error['raw'] : '';
+    const position = this.#lines.locateUnfinished(raw, emptyLines);
+    const firstLine = raw.slice(position.contentStart, lineEnd(raw, position.contentStart));
     // The record's cells as the user sees them on its first line; what the broken quote swallowed is in the message.
     const cells = this.#fitToHeader(parseLeniently(firstLine, this.#delimiter));
-    if (failure.code === 'CSV_QUOTE_NOT_CLOSED') {
-      const problem = findQuotingProblem(raw, 0, this.#delimiter);
+    const { line, lastLine } = position;
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+      const problem = findQuotingProblem(raw, position.contentStart, this.#delimiter);
       const where = problem?.kind === 'unclosed_quote' ? ` in column ${this.#columnName(problem.column)}` : '';
       const swallowed = lastLine > line ? `, so lines ${line}–${lastLine} (to the end of the file) were read as this one row` : '';
       return {
@@ -90,16 +87,19 @@ export class RecordBuilder {
         },
       };
     }
-    return {
-      line,
-      cells,
-      error: {
-        code: 'malformed_csv',
-        message:
-          `line ${line}: this row is longer than ${formatBytes(this.#maxRecordBytes)} (a quote that is never closed, or not a CSV file?); ` +
-          'reading stopped here and the rest of the file was not read',
-      },
-    };
+    if (error.code === 'CSV_MAX_RECORD_SIZE') {
+      return {
+        line,
+        cells,
+        error: {
+          code: 'malformed_csv',
+          message:
+            `line ${line}: this row is longer than ${formatBytes(this.#maxRecordBytes)} (a quote that is never closed, or not a CSV file?); ` +
+            'reading stopped here and the rest of the file was not read',
+        },
+      };
+    }
+    return { line, cells, error: { code: 'malformed_csv', message: `line ${line}: ${error.message}; reading stopped here` } };
   }
 
   /** Pads a short record with '' and cuts a long one, so that cells line up with the header. */

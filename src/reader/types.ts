@@ -39,8 +39,6 @@ export interface CsvSource {
   bytesRead(): number;
   /** The data records in file order. Reading pauses while the consumer does not pull (backpressure). */
   records: AsyncIterable<CsvRecord>;
-  /** The same records in arrays (about one per 16 KB of file): for consumers that go through them quickly. Read `records` or `batches`, not both. */
-  batches: AsyncIterable<CsvRecord[]>;
   /** Stop reading and release the file. */
   close(): Promise<void>;
 }

@@ -14,8 +14,6 @@ const QUOTED_FORMULA_START = /^'+[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]?(\d[\d,.' ]*)?\d([.,]\d+)?$/;
 
 export function escapeFormula(cell: string): string {
-  // Most cells start with a letter or digit: one character code settles them.
-  if (!mayNeedEscaping(cell.charCodeAt(0))) return cell;
   if (QUOTED_FORMULA_START.test(cell)) return `'${cell}`;
   if (!FORMULA_START.test(cell) || PLAIN_NUMBER.test(cell)) return cell;
   return `'${cell}`;
@@ -25,20 +23,4 @@ export function escapeFormula(cell: string): string {
 export function unescapeFormula(cell: string): string {
   if (QUOTED_FORMULA_START.test(cell)) return cell.slice(1);
   return cell;
-}
-
-/** Whether a cell starting with this character code needs a closer look: `=` `+` `-` `@` tab CR `'`. */
-function mayNeedEscaping(code: number): boolean {
-  switch (code) {
-    case 0x3d: // =
-    case 0x2b: // +
-    case 0x2d: // -
-    case 0x40: // @
-    case 0x09: // tab
-    case 0x0d: // CR
-    case 0x27: // '
-      return true;
-    default:
-      return false;
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * Streams the report files of a run to disk as rows finish: `results.csv` (every row, input order),
  * `failed.csv` (failed and invalid rows, re-importable with the same mapping) and, at the end,
- * `summary.json`. Nothing is held in memory beyond a 64 KB piece and the stream buffers.
+ * `summary.json`. Nothing is held in memory beyond the stream buffers.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
@@ -9,8 +9,6 @@ import { join, resolve } from 'node:path';
 import { ImportError, type RowProblem } from '../errors.js';
 import type { RowStatus } from '../pipeline/status.js';
 import { FAILED_FILE_STATUSES } from '../pipeline/status.js';
-import { numberText } from '../number-text.js';
-import { Utf8Pieces } from '../utf8-pieces.js';
 import { escapeFormula } from './escape.js';
 
 /** What became of one data row of the input. */
@@ -24,8 +22,8 @@ export interface RowOutcome {
   /** HTTP requests made for the row (0 when nothing was sent). */
   attempts: number;
   problem?: RowProblem;
-  /** The row's original cells as the report writes them ({@link renderCells}). */
-  cellsText: string;
+  /** The row's original cells, in header order. */
+  cells: readonly string[];
 }
 
 export const RESULT_COLUMNS = [
@@ -83,53 +81,18 @@ export function reportFiles(dir: string): ReportFiles {
 function csvLine(cells: readonly (string | number)[]): string {
   let line = '';
   for (let index = 0; index < cells.length; index += 1) {
+    const cell = cells[index]!;
     if (index > 0) line += ',';
-    line += csvText(cells[index]!);
+    line += typeof cell === 'string' ? csvCell(escapeFormula(cell)) : String(cell);
   }
   return `${line}\n`;
 }
 
-/** One cell of a line: formula-escaped, quoted when needed; numbers as `String(n)`. */
-function csvText(cell: string | number): string {
-  if (typeof cell !== 'string') return Number.isFinite(cell) ? numberText(cell) : String(cell);
-  const text = escapeFormula(cell);
-  if (!NEEDS_QUOTES.test(text)) return text;
-  return `"${text.replaceAll('"', '""')}"`;
-}
-
 const NEEDS_QUOTES = /[",\n\r]/;
 
-/**
- * Which of the input's columns the report repeats after its own: all of them, except that a
- * failed.csv read back carries the error columns of its own run, which the new report writes
- * afresh instead of repeating (so that its header never names a column twice).
- */
-export interface ReportShape {
-  /** Indexes of the kept input columns; undefined: all of them. */
-  columns: number[] | undefined;
-  /** The kept columns' names. */
-  header: string[];
-}
-
-export function reportShape(inputHeader: readonly string[]): ReportShape {
-  const kept = inputHeader.flatMap((name, index) => ((FAILED_COLUMNS as readonly string[]).includes(name) ? [] : [index]));
-  if (kept.length === inputHeader.length) return { columns: undefined, header: [...inputHeader] };
-  return { columns: kept, header: kept.map((index) => inputHeader[index]!) };
-}
-
-/**
- * A row's own cells as the report writes them: the shape's columns (missing cells empty),
- * formula-escaped, as CSV text. Done once per row, where the row is read.
- */
-export function renderCells(cells: readonly string[], shape: ReportShape): string {
-  const columns = shape.columns;
-  const count = shape.header.length;
-  let text = '';
-  for (let index = 0; index < count; index += 1) {
-    const cell = csvText(cells[columns === undefined ? index : columns[index]!] ?? '');
-    text += index > 0 ? `,${cell}` : cell;
-  }
-  return text;
+function csvCell(text: string): string {
+  if (!NEEDS_QUOTES.test(text)) return text;
+  return `"${text.replaceAll('"', '""')}"`;
 }
 
 /**
@@ -159,9 +122,6 @@ export class ReportWriter {
   readonly #results: WriteStream;
   readonly #failed: WriteStream;
   readonly #header: readonly string[];
-  /** Lines not yet handed to the streams. */
-  readonly #resultsPiece: Utf8Pieces;
-  readonly #failedPiece: Utf8Pieces;
   #failedCount = 0;
   /** The first write error (disk full…): kept, so that it stops the run instead of crashing the process. */
   #failure: ImportError | undefined;
@@ -173,8 +133,6 @@ export class ReportWriter {
     // rows of a fast run (a plan, a rerun of unchanged rows); the file is written in bigger chunks.
     this.#results = createWriteStream(files.results, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
     this.#failed = createWriteStream(files.failed, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
-    this.#resultsPiece = new Utf8Pieces((piece) => this.#results.write(piece));
-    this.#failedPiece = new Utf8Pieces((piece) => this.#failed.write(piece));
     this.#results.on('error', (error) => this.#fail(files.results, error));
     this.#failed.on('error', (error) => this.#fail(files.failed, error));
     this.#results.write(csvLine([...RESULT_COLUMNS, ...header]));
@@ -186,50 +144,43 @@ export class ReportWriter {
     return this.#failedCount;
   }
 
-  /**
-   * Appends one row; throws the first write error (disk full…). Does not wait for the disk: the
-   * caller waits for {@link drained} whenever {@link needsDrain} says the buffers are full.
-   */
-  write(outcome: RowOutcome): void {
+  /** Appends one row; resolves when the stream can take more (backpressure to the pipeline). */
+  async write(outcome: RowOutcome): Promise<void> {
     this.#throwIfFailed();
+    const cells = this.#cellsInHeaderShape(outcome.cells);
     const problem = outcome.problem;
-    const width = this.#header.length;
-    let results =
-      `${numberText(outcome.line)},${outcome.status},${csvText(outcome.opportunityId ?? '')},${csvText(outcome.httpLink ?? '')},` +
-      `${csvText(outcome.idempotencyKey ?? '')},${numberText(outcome.attempts)}`;
-    results += problem
-      ? `,${csvText(problem.type)},${csvText(problem.code)},${csvText(problem.param)},${csvText(problem.message)}`
-      : ',,,,';
-    if (width > 0) {
-      this.#resultsPiece.add(`${results},`);
-      this.#resultsPiece.add(outcome.cellsText);
-    } else {
-      this.#resultsPiece.add(results);
-    }
-    this.#resultsPiece.add('\n');
+    const resultsOk = this.#results.write(
+      csvLine([
+        outcome.line,
+        outcome.status,
+        outcome.opportunityId ?? '',
+        outcome.httpLink ?? '',
+        outcome.idempotencyKey ?? '',
+        outcome.attempts,
+        problem?.type ?? '',
+        problem?.code ?? '',
+        problem?.param ?? '',
+        problem?.message ?? '',
+        ...cells,
+      ]),
+    );
+    let failedOk = true;
     if (FAILED_FILE_STATUSES.has(outcome.status)) {
       this.#failedCount += 1;
-      const own =
-        `${numberText(outcome.line)},${outcome.status},${csvText(problem?.type ?? '')},${csvText(problem?.code ?? '')},` +
-        `${csvText(problem?.param ?? '')},${csvText(problem?.message ?? '')}`;
-      if (width > 0) {
-        this.#failedPiece.add(outcome.cellsText);
-        this.#failedPiece.add(',');
-      }
-      this.#failedPiece.add(own);
-      this.#failedPiece.add('\n');
+      failedOk = this.#failed.write(
+        csvLine([
+          ...cells,
+          outcome.line,
+          outcome.status,
+          problem?.type ?? '',
+          problem?.code ?? '',
+          problem?.param ?? '',
+          problem?.message ?? '',
+        ]),
+      );
     }
-  }
-
-  /** Whether a report file's buffer is full: wait for {@link drained} before writing more. */
-  get needsDrain(): boolean {
-    return this.#results.writableNeedDrain || this.#failed.writableNeedDrain;
-  }
-
-  /** Resolves when both files take more; throws the first write error. */
-  async drained(): Promise<void> {
-    if (this.#results.writableNeedDrain) await drained(this.#results);
-    if (this.#failed.writableNeedDrain) await drained(this.#failed);
+    if (!resultsOk) await drained(this.#results);
+    if (!failedOk) await drained(this.#failed);
     this.#throwIfFailed();
   }
 
@@ -237,7 +188,7 @@ export class ReportWriter {
   async close(summary: unknown): Promise<void> {
     this.#throwIfFailed();
     try {
-      await Promise.all([endStream(this.#results, this.#resultsPiece.take()), endStream(this.#failed, this.#failedPiece.take())]);
+      await Promise.all([endStream(this.#results), endStream(this.#failed)]);
       this.#throwIfFailed();
       await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
@@ -256,6 +207,13 @@ export class ReportWriter {
   #throwIfFailed(): void {
     if (this.#failure !== undefined) throw this.#failure;
   }
+
+  #cellsInHeaderShape(cells: readonly string[]): readonly string[] {
+    if (cells.length === this.#header.length) return cells;
+    const shaped = cells.slice(0, this.#header.length);
+    while (shaped.length < this.#header.length) shaped.push('');
+    return shaped;
+  }
 }
 
 /** Resolves when the stream takes more, or when it failed and closed (it will never drain then). */
@@ -272,9 +230,9 @@ function drained(stream: WriteStream): Promise<void> {
   });
 }
 
-function endStream(stream: WriteStream, last: Buffer): Promise<void> {
+function endStream(stream: WriteStream): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     stream.once('error', reject);
-    stream.end(last, () => resolvePromise());
+    stream.end(() => resolvePromise());
   });
 }

@@ -17,7 +17,6 @@ const temporaryFolder = useTemporaryFolder();
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SOURCES = [
   'src/errors.ts',
-  'src/bloom-filter.ts',
   ...fs.readdirSync(path.join(projectRoot, 'src/ledger')).map((file) => `src/ledger/${file}`),
 ].filter((file) => file.endsWith('.ts'));
 

@@ -1,6 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { canonicalPayload, mapRow } from '../../src/mapping/index.js';
-import type { RelationshipInput } from '../../src/mapping/types.js';
+import { mapRow } from '../../src/mapping/index.js';
 import { optionId } from '../helpers/definitions.js';
 import { baseMapping, compile, HEADER, row } from './compile-helpers.js';
 
@@ -20,25 +19,21 @@ describe('mapRow()', () => {
 
   test('maps a good row to the bare values the API takes', () => {
     const cells = row({ Amount: '1.234,56', 'Close Date': '12/01/2026', Tags: 'Enterprise;SMB', 'Owner Email': 'ada@example.com' });
-    const fields = {
-      $name: 'Acme Renewal',
-      $stage: optionId('$stage', 'Proposal'),
-      amount: 1234.56,
-      closeDate: '2026-01-12T00:00:00.000+01:00',
-      tags: [optionId('tags', 'Enterprise'), optionId('tags', 'SMB')],
-      source: 'HubSpot import',
-    };
-    const relationships: Record<string, RelationshipInput> = {
-      $account: { kind: 'ids', ids: ['acc_1'] },
-      $owner: { kind: 'lookup', object: 'member', by: '$email', value: 'ada@example.com', column: 'Owner Email' },
-    };
     expect(mapRow(compiled, cells)).toEqual({
       ok: true,
       identity: '["r1"]',
-      fields,
-      relationships,
-      // The canonical text of the same values: what is hashed and recorded in the ledger.
-      payload: canonicalPayload({ fields, relationships }),
+      fields: {
+        $name: 'Acme Renewal',
+        $stage: optionId('$stage', 'Proposal'),
+        amount: 1234.56,
+        closeDate: '2026-01-12T00:00:00.000+01:00',
+        tags: [optionId('tags', 'Enterprise'), optionId('tags', 'SMB')],
+        source: 'HubSpot import',
+      },
+      relationships: {
+        $account: { kind: 'ids', ids: ['acc_1'] },
+        $owner: { kind: 'lookup', object: 'member', by: '$email', value: 'ada@example.com', column: 'Owner Email' },
+      },
     });
   });
 

@@ -33,7 +33,7 @@ describe('stableStringify()', () => {
     expect(stableStringify(value)).toBe(reference(value));
   });
 
-  test('the same key lists seen again still give the reference text', () => {
+  test('the same key lists seen again (remembered order) still give the reference text', () => {
     const rows = [{ b: 1, a: 2 }, { b: 3, a: 4 }, { a: 5, b: 6 }, { b: 7, a: 8, c: 9 }];
     for (const row of rows) expect(stableStringify(row)).toBe(reference(row));
   });
