@@ -22,6 +22,7 @@ export interface SendArguments {
   maxErrors?: number;
   timeout: number;
   update: boolean;
+  redis?: string;
 }
 
 export interface ImportArguments extends GlobalArguments, SendArguments {
@@ -106,6 +107,13 @@ function sendOptions<T>(yargs: Argv<T>): Argv<T & SendArguments> {
       group: SENDING,
       default: 30,
       describe: 'Seconds to wait for one answer before retrying with the same key',
+    })
+    .option('redis', {
+      type: 'string',
+      group: SENDING,
+      describe:
+        'Share the rate budget with every importer writing into the same organization, through this Redis ' +
+        '(redis://host:port) [default: env LIGHTFIELD_IMPORT_REDIS; unset: this process paces alone]',
     })
     .option('update', {
       type: 'boolean',

@@ -44,8 +44,10 @@ export async function runCommand(parsed: ParsedCommand, signal: AbortSignal): Pr
 }
 
 function commonOptions(args: GlobalArguments & SendArguments, signal: AbortSignal): Omit<RunOptions, 'csvPath' | 'mappingPath'> {
+  const redisUrl = args.redis ?? process.env['LIGHTFIELD_IMPORT_REDIS'];
   return {
     ...(args.apiKey !== undefined ? { apiKey: args.apiKey } : {}),
+    ...(redisUrl !== undefined && redisUrl !== '' ? { redisUrl } : {}),
     ...(args.baseUrl !== undefined ? { baseUrl: args.baseUrl } : {}),
     ...(args.out !== undefined ? { outDir: args.out } : {}),
     ...(args.state !== undefined ? { statePath: args.state } : {}),

@@ -27,7 +27,7 @@ import {
   type ResolvedClientOptions,
   type WriteRequestOptions,
 } from './options.js';
-import type { AttemptOutcome } from './pacer.js';
+import type { AttemptOutcome } from './types.js';
 import { parseRateLimit, retryDelayMs, serverRetryAfterMs, shouldRetry, type FailedAttempt } from './retry.js';
 import { describeNetworkFailure, sendAttempt, type AttemptResult } from './send-attempt.js';
 import {
@@ -51,7 +51,7 @@ export type {
   RequestOptions,
   WriteRequestOptions,
 } from './options.js';
-export type { AttemptOutcome, Pacer } from './pacer.js';
+export type { AttemptOutcome, Pacer } from './types.js';
 
 /** The API's maximum page size; a shorter page is the last one. */
 export const LIST_PAGE_SIZE = 25;

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { ImportError } from '../errors.js';
 import type { LightfieldError } from './errors.js';
-import type { Pacer } from './pacer.js';
+import type { Pacer } from './types.js';
 import { DEFAULT_BASE_URL, type RateLimitInfo } from './types.js';
 
 export interface LightfieldClientOptions {

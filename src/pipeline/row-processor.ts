@@ -73,6 +73,14 @@ export class RowProcessor {
       return await this.#run(row, row.action);
     } catch (error) {
       if (error instanceof ImportError && error.code === 'state_unwritable') return this.#ledgerFailed(row, error);
+      if (error instanceof ImportError && error.code === 'rate_limiter_unavailable') {
+        // No slot could be had for the row's next request: the run stops (run.ts). A request that went
+        // out before stays in flight in the ledger and is sent again, with its key, by the rerun.
+        return this.#outcome(row, 'not_attempted', {
+          attempts: 0,
+          problem: { type: 'rate_limiter_unavailable', code: 'not_attempted', param: '', message: `${error.message}; rerun the same command to resume` },
+        });
+      }
       if (error instanceof APIUserAbortError) {
         // The run stopped while this row was still looking up its relationships: nothing was sent.
         return this.#outcome(row, 'not_attempted', {

@@ -112,6 +112,7 @@ async function run(mode: RunMode, command: string, options: RunOptions): Promise
       logger.error({ event: 'ledger_error' }, `the run ledger could not record the last answers: ${(error as Error).message}`);
     }
     await context.source.close();
+    await context.pacer.close();
   }
 }
 
@@ -249,6 +250,7 @@ class Engine {
           const outcome = this.#stopReason ? notAttempted(prepared.line, prepared.cells) : await processor.process(prepared);
           if (outcome.problem?.type === 'unauthorized' || outcome.problem?.type === 'forbidden') this.#stop('auth');
           if (outcome.problem?.type === 'state_unwritable') this.#stop('storage');
+          if (outcome.problem?.type === 'rate_limiter_unavailable') this.#stop('rate_limiter');
           this.#settled(outcome);
           await output.put(index, outcome);
         });

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { ImportError } from '../errors.js';
 import { APIConnectionError, APIError, AuthenticationError, PermissionDeniedError } from '../lightfield/errors.js';
 import { LightfieldClient } from '../lightfield/client.js';
+import { resolveClientOptions } from '../lightfield/options.js';
 import type { Definitions } from '../lightfield/types.js';
 import { Ledger } from '../ledger/index.js';
 import { compileMapping, loadMapping, type CompiledMapping } from '../mapping/index.js';
@@ -15,7 +16,8 @@ import { openCsv } from '../reader/index.js';
 import type { CsvSource } from '../reader/types.js';
 import { FAILED_COLUMNS, prepareReportDir, reportFiles, type ReportFiles } from '../report/report-writer.js';
 import { unescapeFormula } from '../report/escape.js';
-import { Pacer } from '../send/pacer.js';
+import { RateLimiter } from '../pacing/rate-limiter.js';
+import { connectSharedBudget, sharedBudgetId, type SharedBudget } from '../pacing/shared-budget.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_RETRIES,
@@ -35,7 +37,7 @@ export interface RunContext {
   compiled: CompiledMapping;
   definitions: Definitions;
   client: LightfieldClient;
-  pacer: Pacer;
+  pacer: RateLimiter;
   ledger: Ledger;
   files: ReportFiles;
   settings: RunSettings;
@@ -60,6 +62,8 @@ export interface RunSettings {
   encoding: string;
   update: boolean;
   lines: number | null;
+  /** The Redis the rate budget is shared through (`--redis`), without its password; null: not shared. */
+  redis: string | null;
 }
 
 function positive(name: string, value: number | undefined, fallback: number, integer = false): number {
@@ -86,17 +90,41 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
   if (options.maxErrors !== undefined) positive('max-errors', options.maxErrors, 1, true);
   if (options.limit !== undefined) positive('limit', options.limit, 1, true);
 
-  const pacer = new Pacer({ rate });
   // Fails on a missing key or an http:// base URL to a remote host before any file is touched.
-  const client = new LightfieldClient({
+  const clientOptions = {
     apiKey: options.apiKey,
     baseUrl: options.baseUrl,
     maxRetries,
     timeoutMs,
-    pacer,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  };
+  const resolved = resolveClientOptions(clientOptions);
+  const shared =
+    options.redisUrl === undefined ? undefined : await connectSharedBudget(options.redisUrl, sharedBudgetId(resolved.baseUrl, resolved.apiKey));
+  const pacer = new RateLimiter({ rate, ...(shared ? { shared } : {}) });
+  const client = new LightfieldClient({ ...clientOptions, pacer });
+  try {
+    await pacer.ready();
+    return await setUpChecked({ mode, command, options, client, pacer, shared, settings: { rate, concurrency, maxRetries, timeoutMs } });
+  } catch (error) {
+    await pacer.close();
+    throw error;
+  }
+}
 
+interface CheckedInput {
+  mode: RunMode;
+  command: string;
+  options: RunOptions;
+  client: LightfieldClient;
+  pacer: RateLimiter;
+  shared: SharedBudget | undefined;
+  settings: Pick<RunSettings, 'rate' | 'concurrency' | 'maxRetries' | 'timeoutMs'>;
+}
+
+async function setUpChecked(input: CheckedInput): Promise<RunContext> {
+  const { mode, command, options, client, pacer, shared } = input;
+  const { rate, concurrency, maxRetries, timeoutMs } = input.settings;
   const mapping = await loadMapping(options.mappingPath);
   const opened = await openCsv({
     path: options.csvPath,
@@ -139,6 +167,7 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
       encoding: source.encoding,
       update: options.update ?? true,
       lines: options.lines ? options.lines.size : null,
+      redis: shared?.label ?? null,
     };
     return { mode, options, source, mapping, compiled, definitions, client, pacer, ledger, files, settings };
   } catch (error) {

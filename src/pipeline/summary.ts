@@ -1,14 +1,14 @@
 /** `summary.json` and the run's exit code (design.md, "Report" and "Exit codes"). */
 import type { ReportFiles } from '../report/report-writer.js';
-import type { Pacer } from '../send/pacer.js';
+import type { RateLimiter } from '../pacing/rate-limiter.js';
 import type { RunMode, RunSettings } from './setup.js';
 import { IMPORT_STATUSES, PLAN_STATUSES } from './status.js';
 
 /**
  * Why a run stopped before its last row: Ctrl-C/SIGTERM, `--max-errors`, the key stopped working, or
- * the ledger or the report could not be written (disk full).
+ * the ledger or the report could not be written (disk full), or the shared rate budget (Redis) went away.
  */
-export type StopReason = 'signal' | 'max_errors' | 'auth' | 'storage';
+export type StopReason = 'signal' | 'max_errors' | 'auth' | 'storage' | 'rate_limiter';
 
 export interface RunSummary {
   command: string;
@@ -49,7 +49,7 @@ export function buildSummary(input: {
   counts: Record<string, number>;
   rowsRead: number;
   blankRows: number;
-  pacer: Pacer;
+  pacer: RateLimiter;
   retries: number;
   stopReason: StopReason | null;
   settings: RunSettings;
