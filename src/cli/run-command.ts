@@ -4,7 +4,7 @@
  */
 import { createLogger, type LogLevel } from '../log/logger.js';
 import { runImport, runPlan } from '../pipeline/run.js';
-import { runRetry } from '../pipeline/retry.js';
+import { runRetry } from '../pipeline/retry-rows.js';
 import type { RunOptions } from '../pipeline/options.js';
 import type { CsvEncoding } from '../reader/types.js';
 import type { GlobalArguments, ImportArguments, ParsedCommand, SendArguments } from './commands.js';

@@ -14,7 +14,7 @@ import { compileMapping, loadMapping, type CompiledMapping } from '../mapping/in
 import type { MappingFile } from '../mapping/types.js';
 import { openCsv } from '../reader/index.js';
 import type { CsvSource } from '../reader/types.js';
-import { FAILED_COLUMNS, prepareReportDir, reportFiles, type ReportFiles } from '../report/report-writer.js';
+import { isFailedReport, prepareReportDir, refuseReadingTheReport, type ReportFiles } from '../report/report-writer.js';
 import { unescapeFormula } from '../report/escape.js';
 import { RateLimiter } from '../pacing/rate-limiter.js';
 import { connectSharedBudget, sharedBudgetId, type SharedBudget } from '../pacing/shared-budget.js';
@@ -133,7 +133,7 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
   });
   // A failed.csv read back: its header was escaped like its cells, so unescape it for the mapping's
   // column names (`@handle`, `-Amount`) to match again.
-  const source = opened.header.includes(FAILED_COLUMNS[FAILED_COLUMNS.length - 1]!)
+  const source = isFailedReport(opened.header)
     ? { ...opened, header: opened.header.map(unescapeFormula) }
     : opened;
   try {
@@ -173,22 +173,6 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
   } catch (error) {
     await source.close();
     throw error;
-  }
-}
-
-/**
- * Importing `report/failed.csv` with `--out report` would overwrite the file while it is read: a fixed
- * failed.csv must go to another report folder.
- */
-function refuseReadingTheReport(csvPath: string, outDir: string): void {
-  const files = reportFiles(outDir);
-  const csv = resolve(csvPath);
-  if (csv === files.failed || csv === files.results || csv === files.summary) {
-    throw new ImportError(
-      'usage',
-      `${csvPath} is a report file of the folder this run writes its report to (${files.dir}); give another --out folder`,
-      { subject: csvPath },
-    );
   }
 }
 

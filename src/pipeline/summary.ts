@@ -2,7 +2,7 @@
 import type { ReportFiles } from '../report/report-writer.js';
 import type { RateLimiter } from '../pacing/rate-limiter.js';
 import type { RunMode, RunSettings } from './setup.js';
-import { IMPORT_STATUSES, PLAN_STATUSES } from './status.js';
+import { IMPORT_STATUSES, PLAN_STATUSES } from '../report/row-outcome.js';
 
 /**
  * Why a run stopped before its last row: Ctrl-C/SIGTERM, `--max-errors`, the key stopped working, or

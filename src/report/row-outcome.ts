@@ -1,4 +1,9 @@
-/** What became of a row. The list is the product contract (design.md, "Statuses"). */
+/**
+ * What became of a row: its status (the list is the product contract, design.md "Statuses") and
+ * everything the report says about it.
+ */
+import type { RowProblem } from '../errors.js';
+
 export type ImportStatus =
   | 'created'
   | 'updated'
@@ -34,3 +39,19 @@ export const PLAN_STATUSES: readonly PlanStatus[] = [
 /** Statuses that `retry` runs again and `failed.csv` lists. */
 export const RETRYABLE_STATUSES: ReadonlySet<string> = new Set(['failed', 'invalid', 'not_attempted']);
 export const FAILED_FILE_STATUSES: ReadonlySet<string> = new Set(['failed', 'invalid']);
+
+/** What became of one data row of the input. */
+export interface RowOutcome {
+  /** Line of the source file where the record starts. */
+  line: number;
+  status: RowStatus;
+  /** The Lightfield record the row created, updated or found. */
+  recordId?: string | null;
+  httpLink?: string | null;
+  idempotencyKey?: string | null;
+  /** HTTP requests made for the row (0 when nothing was sent). */
+  attempts: number;
+  problem?: RowProblem;
+  /** The row's original cells, in header order. */
+  cells: readonly string[];
+}
