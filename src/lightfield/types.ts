@@ -88,15 +88,20 @@ export type RelationshipUpdateOperation =
   | { remove: string | string[] }
   | { replace: string | string[] | null };
 
-export interface CreateOpportunityBody {
+/** The body of `POST /v1/{records}`: the same shape for opportunities, accounts, contacts and notes. */
+export interface CreateRecordBody {
   fields: Record<string, FieldWriteValue>;
   relationships: Record<string, RelationshipCreateValue>;
 }
 
-export interface UpdateOpportunityBody {
+/** The body of `POST /v1/{records}/{id}`: only the keys sent change. */
+export interface UpdateRecordBody {
   fields?: Record<string, FieldWriteValue>;
   relationships?: Record<string, RelationshipUpdateOperation>;
 }
+
+export type CreateOpportunityBody = CreateRecordBody;
+export type UpdateOpportunityBody = UpdateRecordBody;
 
 export interface FieldReadValue {
   valueType: ValueType;
@@ -109,7 +114,7 @@ export interface RelationshipReadValue {
   values: string[];
 }
 
-/** An opportunity, account or member as the API returns it. */
+/** An opportunity, account, contact, note or member as the API returns it. */
 export interface Entity {
   id: string;
   createdAt: string;
