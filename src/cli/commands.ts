@@ -46,6 +46,10 @@ export interface EmulatorArguments extends GlobalArguments {
   latency?: string;
   faults?: number;
   indexLag: number;
+  errorEnvelope: 'wrapped' | 'unwrapped';
+  conflictType: 'conflict' | 'idempotency_conflict';
+  retryAfterMs: boolean;
+  definitionExtras: boolean;
 }
 
 export interface DemoArguments extends GlobalArguments {
@@ -201,7 +205,27 @@ export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Pro
           .option('rate', { type: 'number', default: 25, describe: 'Write requests per second it allows' })
           .option('latency', { type: 'string', describe: "Added latency in ms: '200' or '80-250'" })
           .option('faults', { type: 'number', describe: 'Share of write requests that fail (0–1): 5xx, drops, commit-then-5xx' })
-          .option('index-lag', { type: 'number', default: 0, describe: 'Ms before a write shows up in list endpoints' }),
+          .option('index-lag', { type: 'number', default: 0, describe: 'Ms before a write shows up in list endpoints' })
+          .option('error-envelope', {
+            choices: ['wrapped', 'unwrapped'] as const,
+            default: 'wrapped' as const,
+            describe: 'Error bodies as { "error": {...} } (docs) or bare { type, message, ... } (OpenAPI spec)',
+          })
+          .option('conflict-type', {
+            choices: ['conflict', 'idempotency_conflict'] as const,
+            default: 'conflict' as const,
+            describe: 'The type of a 409 for an Idempotency-Key in flight',
+          })
+          .option('retry-after-ms', {
+            type: 'boolean',
+            default: true,
+            describe: 'Send retry-after-ms besides Retry-After on 429 (--no-retry-after-ms: only Retry-After)',
+          })
+          .option('definition-extras', {
+            type: 'boolean',
+            default: true,
+            describe: 'Definitions carry slug, system and relationship readOnly (--no-definition-extras: only what the spec has)',
+          }),
       (argv) => run({ command: 'emulator', args: argv as unknown as EmulatorArguments }),
     )
     .command(
