@@ -243,6 +243,11 @@ export class Ledger {
     return this.#statements.selectRun.get(runId);
   }
 
+  /** The latest run of a namespace: which file an import under it read (for "import that file first"). */
+  lastRunOf(namespace: string): RunRecord | undefined {
+    return this.#statements.selectLastRunOf.get(namespace);
+  }
+
   /** Entries of a namespace still in flight, oldest first (for reporting what a crash left behind). */
   inFlight(namespace: string): LedgerEntry[] {
     this.#flushIfWritable();

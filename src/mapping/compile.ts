@@ -3,19 +3,18 @@
  * everything a row needs (column indexes, converters, option tables), so that a mistake in the
  * mapping stops the run before any row is sent and mapping a row costs almost nothing.
  */
+import { OBJECTS } from '../lightfield/objects.js';
 import type { Definitions, FieldDefinition, FieldWriteValue } from '../lightfield/types.js';
 import { MappingProblems } from './compile-problems.js';
 import { OptionIndex } from './convert-select.js';
 import { DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, fieldConverter, type FieldReading } from './convert.js';
 import { isValidTimezone } from './convert-datetime.js';
-import { compileRelationship, REQUIRED_RELATIONSHIPS } from './compile-relationship.js';
+import { compileRelationship, type RelatedDefinitions } from './compile-relationship.js';
 import { checkSource, ColumnIndex } from './compile-columns.js';
 import { closestMatches, describeKeys, normalizeLabel, quotedList } from './suggest.js';
 import { sha256Hex, stableStringify } from './stable-json.js';
 import type { CompiledField, CompiledMapping, CompiledRelationship, FieldSpec, MappingFile } from './types.js';
 
-/** Field keys every opportunity needs (the API refuses a create without them). */
-export const REQUIRED_FIELDS: readonly string[] = ['$name', '$stage'];
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_TIMEZONE = 'UTC';
 
@@ -56,34 +55,31 @@ export function compileMapping(
   definitions: Definitions,
   header: readonly string[],
   files: MappingSources,
+  related: RelatedDefinitions = {},
 ): CompiledMapping {
   const problems = new MappingProblems();
   const columns = new ColumnIndex(header, files.csv, problems);
+  const { requiredFields, requiredRelationships } = OBJECTS[mapping.object];
 
-  const fields: CompiledField[] = [];
-  for (const [key, raw] of Object.entries(mapping.fields)) {
-    const spec: FieldSpec = typeof raw === 'string' ? { column: raw } : raw;
-    const compiled = compileField(key, spec, definitions, columns, problems);
-    if (compiled !== undefined) fields.push(compiled);
-  }
-  for (const key of REQUIRED_FIELDS) {
+  const fields = compileFields(mapping.fields, 'fields', requiredFields, definitions, columns, problems);
+  for (const key of requiredFields) {
     if (mapping.fields[key] === undefined) {
-      problems.add('mapping_required', `fields.${key}`, `${key} is required for every opportunity: map it, e.g. "${key}": "<CSV column>"`);
+      problems.add('mapping_required', `fields.${key}`, `${key} is required for every ${mapping.object}: map it, e.g. "${key}": "<CSV column>"`);
     }
   }
 
   const relationships: CompiledRelationship[] = [];
   for (const [key, raw] of Object.entries(mapping.relationships ?? {})) {
     const spec = typeof raw === 'string' ? { column: raw } : raw;
-    const compiled = compileRelationship(key, spec, definitions, columns, problems);
+    const compiled = compileRelationship(key, spec, { definitions, related, required: requiredRelationships.includes(key) }, columns, problems);
     if (compiled !== undefined) relationships.push(compiled);
   }
-  for (const key of REQUIRED_RELATIONSHIPS) {
+  for (const key of requiredRelationships) {
     if (mapping.relationships?.[key] === undefined) {
       problems.add(
         'mapping_required',
         `relationships.${key}`,
-        `${key} is required for every opportunity: map it under "relationships", e.g. "${key}": { "column": "Company", "lookup": { "object": "account", "by": "$name" } }`,
+        `${key} is required for every ${mapping.object}: map it under "relationships", e.g. "${key}": { "column": "Company", "lookup": { "object": "account", "by": "$name" } }`,
       );
     }
   }
@@ -105,6 +101,7 @@ export function compileMapping(
 
   problems.throwIfAny(files.mapping);
   return {
+    object: mapping.object,
     namespace: mapping.namespace ?? DEFAULT_NAMESPACE,
     fingerprint: sha256Hex(stableStringify(mapping)),
     columns: columnsRead,
@@ -116,14 +113,33 @@ export function compileMapping(
   };
 }
 
+/** The fields of a mapping, or of a lookup's `create` (`path` says which, for messages). */
+export function compileFields(
+  specs: Record<string, string | FieldSpec>,
+  path: string,
+  requiredFields: readonly string[],
+  definitions: Definitions,
+  columns: ColumnIndex,
+  problems: MappingProblems,
+): CompiledField[] {
+  const fields: CompiledField[] = [];
+  for (const [key, raw] of Object.entries(specs)) {
+    const spec: FieldSpec = typeof raw === 'string' ? { column: raw } : raw;
+    const compiled = compileField(key, spec, `${path}.${key}`, requiredFields.includes(key), definitions, columns, problems);
+    if (compiled !== undefined) fields.push(compiled);
+  }
+  return fields;
+}
+
 function compileField(
   key: string,
   spec: FieldSpec,
+  path: string,
+  required: boolean,
   definitions: Definitions,
   columns: ColumnIndex,
   problems: MappingProblems,
 ): CompiledField | undefined {
-  const path = `fields.${key}`;
   // Own keys only: `toString` or `__proto__` in a mapping must not find Object.prototype's members.
   const definition = Object.hasOwn(definitions.fieldDefinitions, key) ? definitions.fieldDefinitions[key] : undefined;
   if (definition === undefined) {
@@ -145,7 +161,6 @@ function compileField(
   if (source === undefined || problems.size > before) return undefined;
 
   const converter = fieldConverter(reading);
-  const required = REQUIRED_FIELDS.includes(key);
   const convertConstant = (value: FieldWriteValue, option: 'value' | 'default'): FieldWriteValue | undefined => {
     if (value === null) {
       if (required) problems.add('mapping_invalid', `${path}.${option}`, `${key} is required and cannot be null`);
@@ -232,7 +247,7 @@ function suggestFieldKeys(key: string, fieldDefinitions: Record<string, FieldDef
 
 function uniqueColumns(fields: readonly CompiledField[], relationships: readonly CompiledRelationship[]): string[] {
   const seen = new Set<string>();
-  for (const entry of [...fields, ...relationships]) {
+  for (const entry of [...fields, ...relationships, ...relationships.flatMap((relationship) => relationship.createFields ?? [])]) {
     if (entry.source.kind === 'column') seen.add(entry.source.column);
   }
   return [...seen];

@@ -5,8 +5,10 @@
  */
 import type { RowProblem } from '../errors.js';
 import type { FieldWriteValue } from '../lightfield/types.js';
+import { ID_PREFIXES } from '../lightfield/objects.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
-import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, RelationshipInput } from './types.js';
+import { normalizeLabel } from './suggest.js';
+import type { CompiledField, CompiledMapping, CompiledRelationship, LookupInput, MappedRow, RelationshipInput } from './types.js';
 
 /** Cell values longer than this are shortened in messages. */
 const MAX_VALUE_SHOWN = 80;
@@ -123,32 +125,80 @@ function mapRelationship(
     return undefined;
   }
 
-  if (lookup !== undefined) {
-    return { kind: 'lookup', object: lookup.object, by: lookup.by, value: values[0] ?? '', column };
-  }
+  values = [...new Set(values.map((value) => relationship.aliases.get(normalizeLabel(value)) ?? value))];
   const shown = source.kind === 'column' ? cellAt(cells, source.index) : values.join(', ');
-  const bad = values.find((value) => !looksLikeId(value, relationship.idPrefix));
-  if (bad !== undefined) {
-    const which = values.length > 1 ? ` (${quote(bad)} is not)` : '';
+  const wrongType = values.map((value) => otherTypeOfId(value, relationship.objectType)).find((other) => other !== undefined);
+  if (wrongType !== undefined) {
     problems.push({
       type: 'invalid_value',
-      code: 'not_an_id',
+      code: 'wrong_id_type',
       param: column,
-      message: `column "${column}": ${quote(shown)} is not ${describeId(relationship.objectType, relationship.idPrefix)}${which}`,
+      message: `column "${column}": ${quote(shown)} is a Lightfield ${wrongType} ID, but ${relationship.key} links ${relationship.objectType} records`,
     });
     return undefined;
   }
-  const ids = [...new Set(values)];
-  if (relationship.single && ids.length > 1) {
+  if (relationship.single && values.length > 1) {
     problems.push({
       type: 'invalid_value',
       code: 'too_many_values',
       param: column,
-      message: `column "${column}": ${quote(shown)} is not one ID: ${relationship.key} links a single ${relationship.objectType}`,
+      message: `column "${column}": ${quote(shown)} is not one value: ${relationship.key} links a single ${relationship.objectType}`,
     });
     return undefined;
   }
-  return { kind: 'ids', ids };
+  if (lookup === undefined) {
+    const bad = values.find((value) => !looksLikeId(value, relationship.idPrefix));
+    if (bad !== undefined) {
+      const which = values.length > 1 ? ` (${quote(bad)} is not)` : '';
+      problems.push({
+        type: 'invalid_value',
+        code: 'not_an_id',
+        param: column,
+        message: `column "${column}": ${quote(shown)} is not ${describeId(relationship.objectType, relationship.idPrefix)}${which}`,
+      });
+      return undefined;
+    }
+    return { kind: 'ids', ids: values };
+  }
+  // A cell that already holds an ID of the linked type is used as it is: the advice to "put the ID
+  // in the cell" works for lookups too.
+  const prefix = relationship.idPrefix;
+  const ids = values.filter((value) => prefix !== undefined && looksLikeId(value, prefix));
+  const rest = values.filter((value) => !ids.includes(value));
+  if (rest.length === 0) return { kind: 'ids', ids };
+  const create = relationship.createFields === undefined ? undefined : mapCreateFields(relationship.createFields, cells, problems);
+  const lookups = rest.map(
+    (value): LookupInput => ({
+      kind: 'lookup',
+      object: lookup.object,
+      by: lookup.by,
+      value,
+      column,
+      ...(lookup.namespace !== undefined ? { namespace: lookup.namespace } : {}),
+      ...(create !== undefined ? { create } : {}),
+    }),
+  );
+  // One value, the common case, keeps the shape earlier runs stored in their ledgers.
+  if (lookups.length === 1 && ids.length === 0) return lookups[0];
+  return { kind: 'lookups', ids, lookups };
+}
+
+/** The fields of the record a find-or-create lookup would make, from the same row's cells. */
+function mapCreateFields(createFields: readonly CompiledField[], cells: readonly string[], problems: RowProblem[]): Record<string, FieldWriteValue> {
+  const fields: Record<string, FieldWriteValue> = {};
+  for (const field of createFields) {
+    const value = mapField(field, cells, problems);
+    if (value !== undefined) fields[field.key] = value;
+  }
+  return fields;
+}
+
+/** The other known type an ID-like value belongs to (`con_…` where accounts are linked), if any. */
+function otherTypeOfId(value: string, objectType: string): string | undefined {
+  for (const [type, prefix] of Object.entries(ID_PREFIXES)) {
+    if (type !== objectType && looksLikeId(value, prefix) && /\d/.test(value)) return type;
+  }
+  return undefined;
 }
 
 function splitValues(cell: string, split: string | undefined, trim: boolean): string[] {

@@ -1,4 +1,5 @@
 /** The mapping file's shape (see schema/mapping.schema.json) and the compiled form the row mapper uses. */
+import type { ImportObject } from '../lightfield/objects.js';
 import type { FieldWriteValue, ValueType } from '../lightfield/types.js';
 import type { RowProblem } from '../errors.js';
 
@@ -28,10 +29,21 @@ export interface FieldSpec {
   values?: Record<string, string>;
 }
 
+/** The record types a relationship can look up. */
+export type LookupObject = 'account' | 'member' | 'contact' | 'opportunity';
+export type LookupBy = '$name' | '$website' | '$email' | 'import';
+
 export interface LookupSpec {
-  object: 'account' | 'member';
-  /** `$name` or `$website` for accounts, `$email` for members. */
-  by: '$name' | '$website' | '$email';
+  object: LookupObject;
+  /**
+   * `$name` or `$website` for accounts, `$name` or `$email` for members and contacts, `$name` for
+   * opportunities; `import`: the cell is the source ID of a row imported under `namespace`.
+   */
+  by: LookupBy;
+  /** With `by: "import"`: the namespace of the earlier import (same ledger). */
+  namespace?: string;
+  /** Find-or-create: when nothing is found, create the record with these fields (like a mapping's `fields`). */
+  create?: Record<string, string | FieldSpec>;
 }
 
 export interface RelationshipSpec {
@@ -40,6 +52,8 @@ export interface RelationshipSpec {
   default?: string;
   split?: string;
   trim?: boolean;
+  /** Cell text (case-insensitive) → what to use instead, before the lookup: a value to look up, or a Lightfield ID. */
+  values?: Record<string, string>;
   /** Resolve the cell through a list endpoint; without it the cell holds Lightfield IDs. */
   lookup?: LookupSpec;
 }
@@ -47,7 +61,8 @@ export interface RelationshipSpec {
 export interface MappingFile {
   /** Path or URL of the JSON Schema, for editors; ignored by the importer. */
   $schema?: string;
-  object: 'opportunity';
+  /** The record type each row becomes. */
+  object: ImportObject;
   /** Scopes idempotency keys and the ledger. @default 'default' */
   namespace?: string;
   /** Columns that identify a source record. @default every column the mapping reads */
@@ -59,7 +74,22 @@ export interface MappingFile {
 /** A relationship value of a mapped row: IDs to send, or a lookup still to resolve. */
 export type RelationshipInput =
   | { kind: 'ids'; ids: string[] }
-  | { kind: 'lookup'; object: 'account' | 'member'; by: '$name' | '$website' | '$email'; value: string; column: string };
+  | LookupInput
+  /** Several values in one cell (`split`): IDs as they are, the rest to look up. */
+  | { kind: 'lookups'; ids: string[]; lookups: LookupInput[] };
+
+/** One cell value still to be resolved to a record ID. */
+export interface LookupInput {
+  kind: 'lookup';
+  object: LookupObject;
+  by: LookupBy;
+  value: string;
+  column: string;
+  /** With `by: "import"`. */
+  namespace?: string;
+  /** Find-or-create: the fields of the record to create when none is found. */
+  create?: Record<string, FieldWriteValue>;
+}
 
 /** The outcome of mapping one row: pure, from cells only. */
 export type MappedRow =
@@ -117,12 +147,18 @@ export interface CompiledRelationship {
   /** `HAS_ONE` relationships take one value. */
   single: boolean;
   lookup: LookupSpec | undefined;
-  /** ID prefix expected without lookup (`acc_` for accounts), when the object type is a known one. */
+  /** With a `create` lookup: the new record's fields, compiled against its object's definitions. */
+  createFields: CompiledField[] | undefined;
+  /** `values` aliases, keys normalised (case and whitespace). */
+  aliases: Map<string, string>;
+  /** ID prefix of the linked type (`acc_` for accounts), when it is a known one: such a cell is used as the ID, lookup or not. */
   idPrefix: string | undefined;
 }
 
 /** A mapping checked against the definitions and the CSV header, ready for {@link mapRow}. */
 export interface CompiledMapping {
+  /** The record type each row becomes. */
+  object: ImportObject;
   /** Scopes idempotency keys and the ledger. */
   namespace: string;
   /** sha256 hex of the mapping file's canonical JSON: changes whenever the mapping changes. */

@@ -29,6 +29,8 @@ export interface EngineResult {
   counts: Record<string, number>;
   rowsRead: number;
   blankRows: number;
+  /** A plan: distinct related records that find-or-create lookups would make, per object. */
+  wouldCreate: Record<string, number>;
   retries: number;
   stopReason: StopReason | null;
 }
@@ -38,6 +40,8 @@ export class Engine {
   readonly #context: RunContext;
   readonly #logger: Logger;
   readonly #counts = new Map<string, number>();
+  /** `[object, value]` of each related record a plan would create, once each. */
+  readonly #wouldCreate = new Set<string>();
   readonly #hardStop = new AbortController();
   #stopReason: StopReason | null = null;
   #graceTimer: NodeJS.Timeout | undefined;
@@ -63,6 +67,7 @@ export class Engine {
     this.#reportColumns = kept.length < header.length ? kept : undefined;
     this.report = new ReportWriter(context.files, this.#reportColumns ? this.#reportColumns.map((index) => header[index]!) : header, {
       sourceDelimiter: context.source.delimiter,
+      object: context.compiled.object,
     });
     // Every request in flight listens to this signal: as many listeners as the concurrency allows.
     setMaxListeners(0, this.#hardStop.signal);
@@ -75,8 +80,14 @@ export class Engine {
     const output = new OrderedOutput<RowOutcome>((outcome) => this.#write(outcome));
     const concurrencyCap = this.#context.settings.concurrency;
     const queue = new PQueue({ concurrency: pacer.wantedConcurrency(concurrencyCap) });
-    const resolver = new LookupResolver(this.#context.client, { signal: this.#hardStop.signal });
+    const resolver = new LookupResolver({
+      client: this.#context.client,
+      ledger: this.#context.ledger,
+      mode,
+      requestOptions: { signal: this.#hardStop.signal, onRetry: () => (this.#retries += 1) },
+    });
     const importer = new RowImporter({
+      object: compiled.object,
       namespace: compiled.namespace,
       client: this.#context.client,
       ledger: this.#context.ledger,
@@ -170,6 +181,7 @@ export class Engine {
       counts: Object.fromEntries(this.#counts),
       rowsRead: this.#rowsRead,
       blankRows: this.#blankRows,
+      wouldCreate: this.#wouldCreateCounts(),
       retries: this.#retries,
       stopReason: this.#stopReason,
     };
@@ -193,8 +205,18 @@ export class Engine {
     if (output.waiting > 256 || index % 512 === 0) await written;
   }
 
+  #wouldCreateCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const entry of this.#wouldCreate) {
+      const [object] = JSON.parse(entry) as [string, string];
+      counts[object] = (counts[object] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   async #write(outcome: RowOutcome): Promise<void> {
     this.#counts.set(outcome.status, (this.#counts.get(outcome.status) ?? 0) + 1);
+    for (const create of outcome.wouldCreate ?? []) this.#wouldCreate.add(JSON.stringify([create.object, create.value.trim().toLowerCase()]));
     this.#rowsDone += 1;
     const columns = this.#reportColumns;
     if (this.#reportFailed) return;

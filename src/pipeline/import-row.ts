@@ -7,8 +7,9 @@
  * same Idempotency-Key instead of creating a second record.
  */
 import type { RowProblem } from '../errors.js';
-import type { LightfieldClient, RequestOptions } from '../lightfield/client.js';
-import type { CreateOpportunityBody, Definitions, Entity, UpdateOpportunityBody } from '../lightfield/types.js';
+import type { LightfieldClient, RecordCollection, RequestOptions } from '../lightfield/client.js';
+import { OBJECTS, type ImportObject } from '../lightfield/objects.js';
+import type { CreateRecordBody, Definitions, Entity, UpdateRecordBody } from '../lightfield/types.js';
 import type { Ledger } from '../ledger/index.js';
 import type { LedgerEntry } from '../ledger/types.js';
 import type { LookupResolver } from '../lookup/resolver.js';
@@ -21,6 +22,8 @@ import { changedRelationships, createBody, createKey, updateBody, updateKey, typ
 
 export interface RowImporterDeps {
   namespace: string;
+  /** The record type each row becomes. */
+  object: ImportObject;
   client: LightfieldClient;
   ledger: Ledger;
   resolver: LookupResolver;
@@ -43,6 +46,10 @@ export class RowImporter {
 
   constructor(deps: RowImporterDeps) {
     this.#deps = deps;
+  }
+
+  get #collection(): RecordCollection {
+    return OBJECTS[this.#deps.object].collection;
   }
 
   async import(row: ReadyRow): Promise<RowOutcome> {
@@ -95,7 +102,7 @@ export class RowImporter {
       operation: 'create',
       idempotencyKey: key,
     });
-    const sent = await this.#send(() => this.#deps.client.createOpportunity(body, this.#writeOptions(key)));
+    const sent = await this.#send(() => this.#deps.client.createRecord(this.#collection, body, this.#writeOptions(key)));
     return this.#answered(row, 'created', sent, key, attemptsBefore);
   }
 
@@ -104,7 +111,7 @@ export class RowImporter {
     const resolved = await this.#deps.resolver.resolveAll(changedRelationships(row, changed));
     if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem, entry });
     const key = updateKey(this.#deps.namespace, row, entry);
-    const body = updateBody(row, changed, resolved.ids, this.#deps.definitions);
+    const body = updateBody(row, changed, resolved.ids, this.#deps.definitions, OBJECTS[this.#deps.object].updatesRelationshipsBy);
     this.#deps.ledger.markInFlight({
       namespace: this.#deps.namespace,
       identity: row.identity,
@@ -116,7 +123,7 @@ export class RowImporter {
       opportunityId,
       httpLink: entry.httpLink,
     });
-    const sent = await this.#send(() => this.#deps.client.updateOpportunity(opportunityId, body, this.#writeOptions(key)));
+    const sent = await this.#send(() => this.#deps.client.updateRecord(this.#collection, opportunityId, body, this.#writeOptions(key)));
     return this.#answered(row, 'updated', sent, key, attemptsBefore);
   }
 
@@ -162,9 +169,9 @@ export class RowImporter {
     });
     const sent =
       entry.operation === 'create'
-        ? await this.#send(() => this.#deps.client.createOpportunity(body as CreateOpportunityBody, this.#writeOptions(key)))
+        ? await this.#send(() => this.#deps.client.createRecord(this.#collection, body as CreateRecordBody, this.#writeOptions(key)))
         : await this.#send(() =>
-            this.#deps.client.updateOpportunity(entry.opportunityId!, body as UpdateOpportunityBody, this.#writeOptions(key)),
+            this.#deps.client.updateRecord(this.#collection, entry.opportunityId!, body as UpdateRecordBody, this.#writeOptions(key)),
           );
     const status = entry.operation === 'create' ? 'created' : 'updated';
     if (!sent.ok) {
@@ -210,7 +217,7 @@ export class RowImporter {
     const value = field?.value(row);
     if (!field || value === undefined || value === '') return { kind: 'no_field' };
     const page = await this.#deps.client.list(
-      'opportunities',
+      this.#collection,
       { limit: 25, filters: { [`${field.key}[equal]`]: value } },
       { signal: this.#deps.hardSignal },
     );
@@ -223,7 +230,7 @@ export class RowImporter {
         type: 'lookup_failed',
         code: 'identity_ambiguous',
         param: field.key,
-        message: `a create left in flight over 24 h ago: ${matches.length} opportunities have ${field.key} "${value}" (${matches
+        message: `a create left in flight over 24 h ago: ${matches.length} records have ${field.key} "${value}" (${matches
           .slice(0, 5)
           .map((entity) => entity.id)
           .join(', ')}); not sent again`,

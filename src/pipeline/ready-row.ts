@@ -24,6 +24,7 @@ export interface OutcomeDetails {
   entity?: Entity;
   entry?: LedgerEntry | undefined;
   problem?: RowProblem;
+  wouldCreate?: RowOutcome['wouldCreate'];
 }
 
 /** The report's line for `row`: the record from the answer, else from the ledger. */
@@ -36,6 +37,7 @@ export function outcomeOf(row: Pick<ReadyRow, 'line' | 'cells'>, status: RowStat
     idempotencyKey: details.key ?? details.entry?.idempotencyKey ?? null,
     attempts: details.attempts,
     ...(details.problem ? { problem: details.problem } : {}),
+    ...(details.wouldCreate ? { wouldCreate: details.wouldCreate } : {}),
     cells: row.cells,
   };
 }

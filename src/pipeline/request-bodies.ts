@@ -38,8 +38,17 @@ export function createBody(row: ReadyRow, ids: Record<string, string[]>, definit
   return { fields: row.fields, relationships };
 }
 
-/** Only the changed keys; a relationship as a `replace` operation. */
-export function updateBody(row: ReadyRow, changed: ChangedKeys, ids: Record<string, string[]>, definitions: Definitions): UpdateOpportunityBody {
+/**
+ * Only the changed keys; a relationship as a `replace` operation, or (notes, which take no `replace`)
+ * as an `add` of the IDs the row names now.
+ */
+export function updateBody(
+  row: ReadyRow,
+  changed: ChangedKeys,
+  ids: Record<string, string[]>,
+  definitions: Definitions,
+  relationshipsBy: 'replace' | 'add' = 'replace',
+): UpdateOpportunityBody {
   const body: UpdateOpportunityBody = {};
   if (changed.fields.length > 0) {
     const fields: Record<string, FieldWriteValue> = {};
@@ -50,6 +59,10 @@ export function updateBody(row: ReadyRow, changed: ChangedKeys, ids: Record<stri
     const relationships: Record<string, RelationshipUpdateOperation> = {};
     for (const key of changed.relationships) {
       const values = ids[key];
+      if (relationshipsBy === 'add') {
+        if (values !== undefined && values.length > 0) relationships[key] = { add: values };
+        continue;
+      }
       relationships[key] = {
         replace: values === undefined || values.length === 0 ? null : hasOne(definitions, key) && values.length === 1 ? values[0]! : values,
       };

@@ -68,6 +68,7 @@ async function run(mode: RunMode, command: string, options: RunOptions): Promise
       counts: result.counts,
       rowsRead: result.rowsRead,
       blankRows: result.blankRows,
+      wouldCreate: result.wouldCreate,
       pacer: context.pacer,
       retries: result.retries,
       stopReason: result.stopReason,

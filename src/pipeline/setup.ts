@@ -6,7 +6,9 @@
 import { resolve } from 'node:path';
 import { ImportError } from '../errors.js';
 import { APIConnectionError, APIError, AuthenticationError, PermissionDeniedError } from '../lightfield/errors.js';
-import { LightfieldClient } from '../lightfield/client.js';
+import { LightfieldClient, type DefinitionsObjectType } from '../lightfield/client.js';
+import { NOTE_DEFINITIONS, OBJECTS, writeScopes, type ImportObject } from '../lightfield/objects.js';
+import type { RelatedDefinitions } from '../mapping/compile-relationship.js';
 import { resolveClientOptions } from '../lightfield/options.js';
 import type { Definitions } from '../lightfield/types.js';
 import { Ledger } from '../ledger/index.js';
@@ -137,11 +139,9 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
     ? { ...opened, header: opened.header.map(unescapeFormula) }
     : opened;
   try {
-    const definitions = await fetchDefinitions(client, options.signal);
-    const compiled = compileMapping(mapping, definitions, source.header, {
-      mapping: options.mappingPath,
-      csv: options.csvPath,
-    });
+    const definitions = await fetchDefinitions(client, mapping.object, options.signal);
+    const related = await relatedDefinitions(client, mapping, options.signal);
+    const compiled = compileMapping(mapping, definitions, source.header, { mapping: options.mappingPath, csv: options.csvPath }, related);
     await checkScopes(client, scopesNeeded(compiled, options.update ?? true), options.signal);
     const outDir = options.outDir ?? `lightfield-import-report/${timestamp(new Date())}-${command}`;
     refuseReadingTheReport(options.csvPath, outDir);
@@ -176,14 +176,29 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
   }
 }
 
-/** The scopes a run of this mapping uses (definitions need `opportunities:read`, already checked by fetching them). */
+/** The scopes a run of this mapping uses (reading the definitions was checked by fetching them). */
 function scopesNeeded(compiled: CompiledMapping, update: boolean): string[] {
-  const needed = ['opportunities:create', ...(update ? ['opportunities:update'] : [])];
+  const needed = writeScopes(compiled.object, update);
   for (const relationship of compiled.relationships) {
-    const scope = relationship.lookup === undefined ? undefined : `${relationship.lookup.object}s:read`;
-    if (scope !== undefined && !needed.includes(scope)) needed.push(scope);
+    const lookup = relationship.lookup;
+    if (lookup === undefined || lookup.by === 'import') continue;
+    const collection = lookup.object === 'member' ? 'members' : OBJECTS[lookup.object].collection;
+    for (const scope of [`${collection}:read`, ...(lookup.create === undefined ? [] : [`${collection}:create`])]) {
+      if (!needed.includes(scope)) needed.push(scope);
+    }
   }
   return needed;
+}
+
+/** Definitions of the records `create` lookups make: their fields are mapped like the mapping's own. */
+async function relatedDefinitions(client: LightfieldClient, mapping: MappingFile, signal: AbortSignal | undefined): Promise<RelatedDefinitions> {
+  const related: RelatedDefinitions = {};
+  for (const spec of Object.values(mapping.relationships ?? {})) {
+    const lookup = typeof spec === 'string' ? undefined : spec.lookup;
+    if (lookup?.create === undefined || lookup.object === 'member' || related[lookup.object] !== undefined) continue;
+    related[lookup.object] = await fetchDefinitions(client, lookup.object, signal);
+  }
+  return related;
 }
 
 /**
@@ -201,7 +216,7 @@ async function checkScopes(client: LightfieldClient, needed: string[], signal: A
   if (!Array.isArray(scopes) || scopes.length === 0) return;
   const missing = needed.filter((scope) => !scopes.includes(scope));
   if (missing.length === 0) return;
-  const noUpdate = missing.includes('opportunities:update') ? ' (or pass --no-update if no record needs updating)' : '';
+  const noUpdate = missing.some((scope) => scope.endsWith(':update')) ? ' (or pass --no-update if no record needs updating)' : '';
   throw new ImportError(
     'auth',
     `The API key lacks ${missing.length === 1 ? 'the scope' : 'the scopes'} ${missing.join(', ')} this run needs; it has ${scopes.join(', ')}. ` +
@@ -210,11 +225,19 @@ async function checkScopes(client: LightfieldClient, needed: string[], signal: A
   );
 }
 
-/** Definitions double as the key check: a bad key or an unreachable API stops the run here. */
-async function fetchDefinitions(client: LightfieldClient, signal: AbortSignal | undefined): Promise<Definitions> {
+/**
+ * Definitions double as the key check: a bad key or an unreachable API stops the run here. Notes have
+ * no definitions endpoint: their fixed fields are known, and the key is checked on its own.
+ */
+async function fetchDefinitions(client: LightfieldClient, object: ImportObject, signal: AbortSignal | undefined): Promise<Definitions> {
+  const requestOptions = signal ? { signal } : {};
   try {
-    const result = await client.getDefinitions('opportunities', signal ? { signal } : {});
-    return result.data;
+    if (object === 'note') {
+      await client.validateAuth(requestOptions);
+      return NOTE_DEFINITIONS;
+    }
+    const collection = OBJECTS[object].collection as DefinitionsObjectType;
+    return (await client.getDefinitions(collection, requestOptions)).data;
   } catch (error) {
     if (error instanceof AuthenticationError) {
       throw new ImportError('auth', `Lightfield refused the API key (401 ${error.type}): check --api-key or LIGHTFIELD_API_KEY.`, {
@@ -224,8 +247,8 @@ async function fetchDefinitions(client: LightfieldClient, signal: AbortSignal | 
     if (error instanceof PermissionDeniedError) {
       throw new ImportError(
         'auth',
-        'The API key lacks a scope this import needs (403): it needs opportunities:read, opportunities:create, ' +
-          'opportunities:update, accounts:read and members:read.',
+        `The API key lacks a scope this import needs (403): it needs ${OBJECTS[object].collection}:read, ` +
+          `${writeScopes(object, true).join(', ')} and read access to what the lookups search (accounts:read, members:read…).`,
         { cause: error },
       );
     }
@@ -236,7 +259,7 @@ async function fetchDefinitions(client: LightfieldClient, signal: AbortSignal | 
       });
     }
     if (error instanceof APIError) {
-      throw new ImportError('api_error', `Lightfield answered ${error.status} ${error.type} to the definitions request: ${error.message}`, {
+      throw new ImportError('api_error', `Lightfield answered ${error.status} ${error.type} to the ${object === 'note' ? 'key check' : 'definitions request'}: ${error.message}`, {
         cause: error,
       });
     }

@@ -21,6 +21,8 @@ export interface RunSummary {
   rowsRead: number;
   /** Rows whose cells are all empty (spreadsheet leftovers): skipped, not reported row by row. */
   blankRows: number;
+  /** A plan: the distinct related records find-or-create lookups would make, per object (`{ "account": 40 }`). */
+  wouldCreate?: Record<string, number>;
   /** HTTP requests sent, retries included: writes, reads (definitions) and searches (lookups). */
   requests: { total: number; write: number; read: number; search: number };
   retries: number;
@@ -49,6 +51,7 @@ export function buildSummary(input: {
   counts: Record<string, number>;
   rowsRead: number;
   blankRows: number;
+  wouldCreate: Record<string, number>;
   pacer: RateLimiter;
   retries: number;
   stopReason: StopReason | null;
@@ -69,6 +72,7 @@ export function buildSummary(input: {
     counts,
     rowsRead: input.rowsRead,
     blankRows: input.blankRows,
+    ...(input.mode === 'plan' ? { wouldCreate: input.wouldCreate } : {}),
     requests: { total: write + read + search, write, read, search },
     retries: input.retries,
     rateLimited: input.pacer.rateLimited,

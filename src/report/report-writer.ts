@@ -100,6 +100,13 @@ const NUL = /\0/g;
 export interface ReportWriterOptions {
   /** The source's delimiter: failed.csv keeps it, so the original command reads it back. @default ',' */
   sourceDelimiter?: string;
+  /** The record type the rows became: names results.csv's ID column (`account_id`). @default 'opportunity' */
+  object?: string;
+}
+
+/** results.csv's own columns for a run writing `object` records. */
+export function resultColumns(object = 'opportunity'): string[] {
+  return RESULT_COLUMNS.map((column) => (column === 'opportunity_id' ? `${object}_id` : column));
 }
 
 /**
@@ -142,7 +149,7 @@ export class ReportWriter {
     this.#failed = csvFile(files.failed, { delimiter: options.sourceDelimiter ?? ',', bom: true });
     this.#results.done.catch((error: unknown) => this.#fail(files.results, error));
     this.#failed.done.catch((error: unknown) => this.#fail(files.failed, error));
-    this.#results.stringifier.write([...RESULT_COLUMNS, ...header]);
+    this.#results.stringifier.write([...resultColumns(options.object), ...header]);
     this.#failed.stringifier.write([...header, ...FAILED_COLUMNS]);
   }
 

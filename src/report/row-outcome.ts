@@ -52,6 +52,8 @@ export interface RowOutcome {
   /** HTTP requests made for the row (0 when nothing was sent). */
   attempts: number;
   problem?: RowProblem;
+  /** In a plan: the related records a find-or-create lookup would make for this row. */
+  wouldCreate?: ReadonlyArray<{ object: string; value: string }>;
   /** The row's original cells, in header order. */
   cells: readonly string[];
 }

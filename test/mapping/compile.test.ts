@@ -78,9 +78,9 @@ describe('compileMapping() refuses a mapping that cannot work', () => {
     ],
     [
       'a lookup by a field the object lacks',
-      baseMapping({ addRelationships: { $owner: { column: 'Owner Email', lookup: { object: 'member', by: '$name' } } } }),
+      baseMapping({ addRelationships: { $owner: { column: 'Owner Email', lookup: { object: 'member', by: '$website' } } } }),
       'mapping_invalid',
-      ['relationships.$owner.lookup.by', 'by $email'],
+      ['relationships.$owner.lookup.by', 'members can be looked up by $email or $name, not $website'],
     ],
     ['a constant relationship ID of the wrong type', baseMapping({ addRelationships: { $owner: { value: 'acc_1' } } }), 'mapping_invalid', ['"acc_1" is not a Lightfield member ID (an ID like mem_…)']],
   ])('%s', (_name, mapping, code, fragments) => {
