@@ -24,7 +24,7 @@ export interface MappingSources {
   csv: string;
 }
 
-type SpecOption = Exclude<keyof FieldSpec, 'column' | 'value' | 'default' | 'type' | 'trim'>;
+type SpecOption = Exclude<keyof FieldSpec, 'column' | 'value' | 'default' | 'type' | 'trim' | 'empty'>;
 
 /** Which valueTypes each reading option applies to; elsewhere it would be silently ignored, so it is refused. */
 const OPTION_APPLIES_TO: Record<SpecOption, readonly string[]> = {
@@ -99,9 +99,12 @@ export function compileMapping(
     problems.add('mapping_invalid', 'identity', 'the mapping reads no CSV column, so rows cannot be told apart: list the columns that identify a record in "identity"');
   }
 
+  const matchField = mapping.match === undefined ? undefined : checkMatchField(mapping, fields, definitions, identityColumns, problems);
   problems.throwIfAny(files.mapping);
   return {
     object: mapping.object,
+    matchField,
+    mode: mapping.mode ?? 'upsert',
     namespace: mapping.namespace ?? DEFAULT_NAMESPACE,
     fingerprint: sha256Hex(stableStringify(mapping)),
     columns: columnsRead,
@@ -172,12 +175,17 @@ function compileField(
     return undefined;
   };
   const fallback = spec.default === undefined ? undefined : convertConstant(spec.default, 'default');
+  if (spec.empty === 'clear' && required) {
+    problems.add('mapping_invalid', `${path}.empty`, `${key} is required and cannot be cleared`);
+  }
+  // With `empty: clear` an empty cell becomes null: left out of creates, sent on updates.
+  const emptyValue = fallback !== undefined ? fallback : spec.empty === 'clear' ? null : undefined;
   if (source.kind === 'constant') {
     const value = convertConstant(spec.value ?? null, 'value');
     if (value === undefined) return undefined;
-    return { key, valueType: definition.valueType, required, source: { kind: 'constant', value }, trim: false, fallback, convert: converter.cell };
+    return { key, valueType: definition.valueType, required, source: { kind: 'constant', value }, trim: false, fallback: emptyValue, convert: converter.cell };
   }
-  return { key, valueType: definition.valueType, required, source, trim: spec.trim ?? true, fallback, convert: converter.cell };
+  return { key, valueType: definition.valueType, required, source, trim: spec.trim ?? true, fallback: emptyValue, convert: converter.cell };
 }
 
 function checkReadingOptions(key: string, path: string, spec: FieldSpec, definition: FieldDefinition, problems: MappingProblems): void {
@@ -243,6 +251,37 @@ function suggestFieldKeys(key: string, fieldDefinitions: Record<string, FieldDef
   const described = suggested.map((fieldKey) => `"${fieldKey}" (label "${fieldDefinitions[fieldKey]?.label ?? ''}")`);
   const hint = described.length > 0 ? `. Did you mean ${described.join(' or ')}?` : '.';
   return `${hint} Defined fields: ${describeKeys(writable)}`;
+}
+
+/** Fields `match` can search on: text the API filters with `equal`. */
+const MATCHABLE_TYPES: readonly string[] = ['TEXT', 'EMAIL', 'URL', 'TELEPHONE'];
+
+/** The match field must be written from the (single) identity column, so that a row finds its own record. */
+function checkMatchField(
+  mapping: MappingFile,
+  fields: readonly CompiledField[],
+  definitions: Definitions,
+  identityColumns: readonly string[],
+  problems: MappingProblems,
+): string | undefined {
+  const key = mapping.match!.field;
+  const field = fields.find((candidate) => candidate.key === key);
+  if (field === undefined) {
+    problems.add('mapping_invalid', 'match.field', `"${key}" is not a field this mapping writes: map it from the identity column, e.g. "${key}": "${identityColumns[0] ?? 'Record ID'}"`);
+    return undefined;
+  }
+  const valueType = definitions.fieldDefinitions[key]?.valueType ?? field.valueType;
+  if (!MATCHABLE_TYPES.includes(valueType)) {
+    problems.add('mapping_invalid', 'match.field', `${key} is ${valueType}; match needs a text field (${MATCHABLE_TYPES.join(', ')}) that Lightfield can filter with equal`);
+  }
+  if (mapping.identity === undefined || identityColumns.length !== 1 || field.source.kind !== 'column' || field.source.column !== identityColumns[0]) {
+    problems.add(
+      'mapping_invalid',
+      'match.field',
+      `${key} must be written from the one identity column (add "identity": ["<source ID column>"] and map ${key} from it), so that each row finds its own record`,
+    );
+  }
+  return key;
 }
 
 function uniqueColumns(fields: readonly CompiledField[], relationships: readonly CompiledRelationship[]): string[] {

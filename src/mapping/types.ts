@@ -25,9 +25,13 @@ export interface FieldSpec {
   falseValues?: string[];
   /** Trim whitespace around the cell. @default true */
   trim?: boolean;
+  /** An empty cell leaves the field alone (`leave`), or clears it on update (`clear`). @default 'leave' */
+  empty?: 'leave' | 'clear';
   /** Aliases: cell text (case-insensitive) → option label or ID, for select fields. */
   values?: Record<string, string>;
 }
+
+export type ImportMode = 'upsert' | 'create' | 'update';
 
 /** The record types a relationship can look up. */
 export type LookupObject = 'account' | 'member' | 'contact' | 'opportunity';
@@ -65,6 +69,10 @@ export interface MappingFile {
   object: ImportObject;
   /** Scopes idempotency keys and the ledger. @default 'default' */
   namespace?: string;
+  /** Find existing records by a field the mapping writes from the identity column. */
+  match?: { field: string };
+  /** Create or update (`upsert`), only create, or only update. @default 'upsert' */
+  mode?: ImportMode;
   /** Columns that identify a source record. @default every column the mapping reads */
   identity?: string[];
   fields: Record<string, string | FieldSpec>;
@@ -127,7 +135,7 @@ export interface CompiledField {
   source: { kind: 'column'; column: string; index: number } | { kind: 'constant'; value: FieldWriteValue };
   /** Trim whitespace around the cell before reading it. */
   trim: boolean;
-  /** Converted `default`, used when the cell is empty; undefined means "omit the field". */
+  /** Converted `default`, used when the cell is empty; undefined means "omit the field" (or null with `empty: clear`). */
   fallback: FieldWriteValue | undefined;
   convert: CellConverter;
 }
@@ -159,6 +167,9 @@ export interface CompiledRelationship {
 export interface CompiledMapping {
   /** The record type each row becomes. */
   object: ImportObject;
+  /** The field existing records are matched on, when the mapping has `match`. */
+  matchField: string | undefined;
+  mode: ImportMode;
   /** Scopes idempotency keys and the ledger. */
   namespace: string;
   /** sha256 hex of the mapping file's canonical JSON: changes whenever the mapping changes. */

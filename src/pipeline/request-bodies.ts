@@ -35,7 +35,9 @@ export function createBody(row: ReadyRow, ids: Record<string, string[]>, definit
   for (const [key, values] of Object.entries(ids)) {
     relationships[key] = hasOne(definitions, key) && values.length === 1 ? values[0]! : values;
   }
-  return { fields: row.fields, relationships };
+  // A null is an empty cell of an `empty: clear` field: there is nothing to clear on a new record.
+  const fields = Object.fromEntries(Object.entries(row.fields).filter(([, value]) => value !== null));
+  return { fields, relationships };
 }
 
 /**
@@ -52,7 +54,7 @@ export function updateBody(
   const body: UpdateOpportunityBody = {};
   if (changed.fields.length > 0) {
     const fields: Record<string, FieldWriteValue> = {};
-    for (const key of changed.fields) fields[key] = key in row.fields ? row.fields[key]! : null;
+    for (const key of changed.fields) fields[key] = row.fields[key] ?? null;
     body.fields = fields;
   }
   if (changed.relationships.length > 0) {
