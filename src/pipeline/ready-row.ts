@@ -52,23 +52,41 @@ export function notAttempted(line: number, cells: readonly string[], message = '
 
 /**
  * The outcome of a row that needs no request, in a plan and an import alike: it landed with these
- * values (`unchanged`), or it changed but `--no-update` keeps Lightfield's values. Undefined when the
+ * values (`unchanged`); it changed, but the mode (`create`, `--no-update`) keeps Lightfield's values
+ * (`skipped_existing`); or the mode is `update` and there is no record to update. Undefined when the
  * row needs a request (or, in a plan, its lookups).
  */
 export function settledWithoutRequest(row: ReadyRow): RowOutcome | undefined {
   const { action } = row;
   if (action.kind === 'unchanged') return outcomeOf(row, 'unchanged', { attempts: 0, entry: action.entry });
-  if (action.kind === 'not_updated') {
-    return outcomeOf(row, 'unchanged', {
+  if (action.kind === 'skip_existing') return skippedExisting(row, action.entry.opportunityId, action.entry);
+  if (action.kind === 'no_record') {
+    return outcomeOf(row, 'failed', {
       attempts: 0,
-      entry: action.entry,
       problem: {
-        type: 'not_updated',
-        code: 'no_update',
+        type: 'no_match',
+        code: 'no_match',
         param: '',
-        message: 'the row changed since it was imported, but --no-update is set: Lightfield keeps the old values',
+        message: 'the mode is "update" and this row was never imported (add "match" to the mapping to find records that exist in Lightfield); nothing was created',
       },
     });
   }
   return undefined;
+}
+
+/** A record exists for the row, but the mode never updates: Lightfield keeps its values. */
+export function skippedExisting(row: ReadyRow, recordId: string | null, entry?: LedgerEntry): RowOutcome {
+  return {
+    ...outcomeOf(row, 'skipped_existing', {
+      attempts: 0,
+      entry,
+      problem: {
+        type: 'skipped_existing',
+        code: 'exists',
+        param: '',
+        message: `the record exists in Lightfield${recordId ? ` (${recordId})` : ''} and the mode is "create" (or --no-update): it is left as it is`,
+      },
+    }),
+    recordId,
+  };
 }

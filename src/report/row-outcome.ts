@@ -9,11 +9,12 @@ export type ImportStatus =
   | 'updated'
   | 'unchanged'
   | 'skipped_duplicate'
+  | 'skipped_existing'
   | 'failed'
   | 'invalid'
   | 'not_attempted';
 
-export type PlanStatus = 'would_create' | 'would_update' | 'unchanged' | 'skipped_duplicate' | 'invalid' | 'failed';
+export type PlanStatus = 'would_create' | 'would_update' | 'unchanged' | 'skipped_duplicate' | 'skipped_existing' | 'invalid' | 'failed';
 
 export type RowStatus = ImportStatus | PlanStatus;
 
@@ -22,6 +23,7 @@ export const IMPORT_STATUSES: readonly ImportStatus[] = [
   'updated',
   'unchanged',
   'skipped_duplicate',
+  'skipped_existing',
   'failed',
   'invalid',
   'not_attempted',
@@ -32,6 +34,7 @@ export const PLAN_STATUSES: readonly PlanStatus[] = [
   'would_update',
   'unchanged',
   'skipped_duplicate',
+  'skipped_existing',
   'invalid',
   'failed',
 ];
@@ -52,6 +55,8 @@ export interface RowOutcome {
   /** HTTP requests made for the row (0 when nothing was sent). */
   attempts: number;
   problem?: RowProblem;
+  /** For an update (done, or in a plan, to be done): what changes, `amount: 100 → 120; $stage: Prospecting → Closed Won`. */
+  changes?: string;
   /** In a plan: the related records a find-or-create lookup would make for this row. */
   wouldCreate?: ReadonlyArray<{ object: string; value: string }>;
   /** The row's original cells, in header order. */
