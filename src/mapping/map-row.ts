@@ -6,7 +6,7 @@
 import type { RowProblem } from '../errors.js';
 import type { FieldWriteValue } from '../lightfield/types.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
-import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, RelationshipInput } from './types.js';
+import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, RelationshipInput, RowNote } from './types.js';
 
 /** Cell values longer than this are shortened in messages. */
 const MAX_VALUE_SHOWN = 80;
@@ -14,10 +14,12 @@ const MAX_VALUE_SHOWN = 80;
 export function mapRow(compiled: CompiledMapping, cells: readonly string[]): MappedRow {
   const identity = identityOf(compiled, cells);
   const problems: RowProblem[] = [];
+  const notes: RowNote[] = [];
   const fields: Record<string, FieldWriteValue> = {};
   const relationships: Record<string, RelationshipInput> = {};
+  const { nullValues } = compiled;
 
-  if (compiled.explicitIdentity && compiled.identityIndexes.every((index) => cellAt(cells, index).trim() === '')) {
+  if (compiled.explicitIdentity && compiled.identityIndexes.every((index) => isEmpty(cellAt(cells, index), nullValues))) {
     const columns = compiled.identityColumns;
     problems.push({
       type: 'missing_value',
@@ -29,7 +31,7 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
 
   for (const field of compiled.fields) {
     try {
-      const value = mapField(field, cells, problems);
+      const value = mapField(field, cells, nullValues, problems, notes);
       if (value !== undefined) fields[field.key] = value;
     } catch (error) {
       problems.push(unexpected(field.key, sourceColumn(field), error));
@@ -37,28 +39,40 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
   }
   for (const relationship of compiled.relationships) {
     try {
-      const value = mapRelationship(relationship, cells, problems);
+      const value = mapRelationship(relationship, cells, nullValues, problems);
       if (value !== undefined) relationships[relationship.key] = value;
     } catch (error) {
       problems.push(unexpected(relationship.key, sourceColumn(relationship), error));
     }
   }
 
-  return problems.length > 0 ? { ok: false, identity, problems } : { ok: true, identity, fields, relationships };
+  if (problems.length > 0) return { ok: false, identity, problems };
+  return notes.length > 0 ? { ok: true, identity, fields, relationships, notes } : { ok: true, identity, fields, relationships };
 }
 
-/** The identity text: JSON of the identity cells, trimmed, so that it is the same on every run. */
+/** The identity text: JSON of the identity cells, trimmed (null values as empty), so that it is the same on every run. */
 export function identityOf(compiled: CompiledMapping, cells: readonly string[]): string {
-  return JSON.stringify(compiled.identityIndexes.map((index) => cellAt(cells, index).trim()));
+  return JSON.stringify(
+    compiled.identityIndexes.map((index) => {
+      const cell = cellAt(cells, index).trim();
+      return compiled.nullValues.has(cell) ? '' : cell;
+    }),
+  );
 }
 
 /** The value to send, or undefined to leave the field out. */
-function mapField(field: CompiledField, cells: readonly string[], problems: RowProblem[]): FieldWriteValue | undefined {
+function mapField(
+  field: CompiledField,
+  cells: readonly string[],
+  nullValues: ReadonlySet<string>,
+  problems: RowProblem[],
+  notes: RowNote[],
+): FieldWriteValue | undefined {
   if (field.source.kind === 'constant') return field.source.value;
   const { column } = field.source;
   const raw = cellAt(cells, field.source.index);
   const cell = field.trim ? raw.trim() : raw;
-  if (cell.trim() === '') return emptyField(field, column, problems);
+  if (isEmpty(cell, nullValues)) return emptyField(field, column, problems);
   if (cell.includes('\0')) {
     problems.push(nulCharacter(column));
     return undefined;
@@ -75,6 +89,7 @@ function mapField(field: CompiledField, cells: readonly string[], problems: RowP
   }
   // A cell of separators only (`;;`) holds no value: treat it like an empty cell.
   if (Array.isArray(result.value) && result.value.length === 0) return emptyField(field, column, problems);
+  if (result.note !== undefined) notes.push({ code: 'rounded', param: column, message: `column "${column}": ${quote(cell)} ${result.note}` });
   return result.value;
 }
 
@@ -94,6 +109,7 @@ function emptyField(field: CompiledField, column: string, problems: RowProblem[]
 function mapRelationship(
   relationship: CompiledRelationship,
   cells: readonly string[],
+  nullValues: ReadonlySet<string>,
   problems: RowProblem[],
 ): RelationshipInput | undefined {
   const { source, lookup } = relationship;
@@ -108,7 +124,7 @@ function mapRelationship(
       problems.push(nulCharacter(column));
       return undefined;
     }
-    values = splitValues(cell, relationship.split, relationship.trim);
+    values = isEmpty(cell, nullValues) ? [] : splitValues(cell, relationship.split, relationship.trim);
   }
   if (values.length === 0) values = relationship.fallback ?? [];
   if (values.length === 0) {
@@ -154,6 +170,12 @@ function mapRelationship(
 function splitValues(cell: string, split: string | undefined, trim: boolean): string[] {
   const parts = split === undefined ? [cell] : cell.split(split);
   return parts.map((part) => (trim ? part.trim() : part)).filter((part) => part.trim() !== '');
+}
+
+/** Blank, or one of the mapping's `nullValues` (compared trimmed). */
+function isEmpty(cell: string, nullValues: ReadonlySet<string>): boolean {
+  const trimmed = cell.trim();
+  return trimmed === '' || (nullValues.size > 0 && nullValues.has(trimmed));
 }
 
 function cellAt(cells: readonly string[], index: number): string {

@@ -102,6 +102,7 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
     path: options.csvPath,
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+    ...(mapping.columns !== undefined ? { columns: mapping.columns } : {}),
   });
   // A failed.csv read back: its header was escaped like its cells, so unescape it for the mapping's
   // column names (`@handle`, `-Amount`) to match again.
