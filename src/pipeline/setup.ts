@@ -199,7 +199,7 @@ async function checkScopes(client: LightfieldClient, needed: string[], signal: A
 }
 
 /** Definitions double as the key check: a bad key or an unreachable API stops the run here. */
-async function fetchDefinitions(client: LightfieldClient, signal: AbortSignal | undefined): Promise<Definitions> {
+export async function fetchDefinitions(client: LightfieldClient, signal: AbortSignal | undefined): Promise<Definitions> {
   try {
     const result = await client.getDefinitions('opportunities', signal ? { signal } : {});
     return result.data;

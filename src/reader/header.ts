@@ -6,8 +6,8 @@
  */
 import { ImportError } from '../errors.js';
 
-/** Cells that database dumps and spreadsheets write for "no value": never a column name. */
-const NULL_MARKERS = new Set(['\\N', 'NULL', 'null', '#N/A', 'N/A', '(null)']);
+/** Cells that database dumps and spreadsheets write for "no value" (`#NV` is German Excel's `#N/A`): never a column name. */
+export const NULL_MARKERS: ReadonlySet<string> = new Set(['\\N', 'NULL', 'null', '(null)', '#N/A', 'N/A', '#NV']);
 const NUMBER = /^[-+]?\d+(?:[.,'\s]\d+)*$/;
 const DATE = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})(?:[ T]\d{1,2}:\d{2}.*)?$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;

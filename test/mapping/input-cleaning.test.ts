@@ -3,10 +3,9 @@
  * shows them, and the mistakes in them the compiler refuses before any row is read.
  */
 import { describe, expect, test } from '@jest/globals';
-import { ImportError } from '../../src/errors.js';
 import { mapRow, parseMapping } from '../../src/mapping/index.js';
 import type { FieldSpec, MappedRow, MappingFile } from '../../src/mapping/index.js';
-import { baseMapping, compile, mapValue, row } from './compile-helpers.js';
+import { baseMapping, compile, compileError, mapValue, row } from './compile-helpers.js';
 
 type Spec = Omit<FieldSpec, 'column'>;
 
@@ -20,16 +19,6 @@ function outcome(mapped: MappedRow, key: string): { value: unknown; notes: strin
 function accepted(mapped: MappedRow): Extract<MappedRow, { ok: true }> {
   if (!mapped.ok) throw new Error(`expected the row to map, got ${JSON.stringify(mapped.problems)}`);
   return mapped;
-}
-
-function compileError(mapping: MappingFile, header?: readonly string[]): ImportError {
-  try {
-    compile(mapping, header);
-  } catch (error) {
-    if (error instanceof ImportError) return error;
-    throw error;
-  }
-  throw new Error('expected compileMapping to throw');
 }
 
 describe('nullValues: cells that mean "no value"', () => {

@@ -2,12 +2,10 @@
  * A database dump as a user gets it (no header line, `\N` for NULL, amounts with three decimals,
  * a placeholder date) imports with `columns`, `nullValues`, `round` and `range`, against the emulator.
  */
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { runImport, runPlan } from '../../src/pipeline/run.js';
-import { startEmulator } from '../../src/emulator/index.js';
-import type { RunningEmulator } from '../../src/emulator/options.js';
 import type { Entity } from '../../src/lightfield/types.js';
-import { createWorkspace, type Workspace } from '../helpers/workspace.js';
+import { useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
 
 const API_KEY = 'sk_lf_test_input_cleaning';
 
@@ -41,24 +39,10 @@ const MAPPING = {
   },
 };
 
-let emulator: RunningEmulator;
-let workspace: Workspace;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rate: 500, readRate: 500, searchRate: 500 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.reset();
-  workspace = createWorkspace();
-});
-afterEach(() => {
-  workspace.remove();
-});
+const context = useEmulatorWorkspace();
 
 function options(mapping: object = MAPPING) {
+  const { workspace, emulator } = context;
   return {
     csvPath: workspace.write('potentials.tsv', DUMP),
     mappingPath: workspace.writeJson('mapping.json', mapping),
@@ -75,7 +59,7 @@ describe('a header-less dump with \\N nulls', () => {
     expect(summary.counts).toMatchObject({ created: 3, invalid: 1, failed: 0 });
     expect(summary.exitCode).toBe(1);
 
-    const byLegacyId = new Map(emulator.opportunities().map((record: Entity) => [String(record.fields['legacyId']?.value), record]));
+    const byLegacyId = new Map(context.emulator.opportunities().map((record: Entity) => [String(record.fields['legacyId']?.value), record]));
     expect([...byLegacyId.keys()].sort()).toEqual(['5001', '5002', '5004']);
     expect(byLegacyId.get('5001')?.fields['amount']?.value).toBe(48000.12);
     expect(byLegacyId.get('5004')?.fields['amount']?.value).toBe(310000.5);
@@ -85,7 +69,7 @@ describe('a header-less dump with \\N nulls', () => {
     expect(hooli?.fields['nextStep']?.value ?? null).toBeNull();
     expect(hooli?.relationships?.['$owner']?.values ?? []).toEqual([]);
 
-    const results = workspace.readCsv('report/results.csv');
+    const results = context.workspace.readCsv('report/results.csv');
     // The first line of the file is data: line 1 is the first record.
     expect(results.map((row) => [row['line'], row['status']])).toEqual([
       ['1', 'created'],
