@@ -8,3 +8,4 @@ export { LightfieldClient } from './lightfield/client.js';
 export * from './lightfield/errors.js';
 export { startEmulator } from './emulator/index.js';
 export type { MappingFile } from './mapping/types.js';
+export { suggestMapping, type InitReport, type MappingInitInput, type MappingSuggestion } from './mapping-init/index.js';

@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 
-export type CommandName = 'import' | 'plan' | 'retry' | 'emulator' | 'demo';
+export type CommandName = 'import' | 'plan' | 'retry' | 'emulator' | 'demo' | 'mapping-init';
 
 export interface GlobalArguments {
   apiKey?: string;
@@ -57,8 +57,19 @@ export interface DemoArguments extends GlobalArguments {
   rate: number;
 }
 
+export interface MappingInitArguments extends GlobalArguments {
+  csv: string;
+  object: 'opportunity';
+  out: string;
+  force: boolean;
+  limit?: number;
+  delimiter?: string;
+  encoding?: string;
+}
+
 export type ParsedCommand =
   | { command: 'import' | 'plan'; args: ImportArguments }
+  | { command: 'mapping-init'; args: MappingInitArguments }
   | { command: 'retry'; args: RetryArguments }
   | { command: 'emulator'; args: EmulatorArguments }
   | { command: 'demo'; args: DemoArguments };
@@ -195,6 +206,22 @@ export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Pro
           .option('csv', { type: 'string', describe: 'Source CSV [default: the one of the earlier run]' }),
       (argv) => run({ command: 'retry', args: argv as unknown as RetryArguments }),
     )
+    .command('mapping', 'Write a first mapping file from a CSV export (mapping init)', (command) =>
+      command
+        .command(
+          'init <csv>',
+          'Suggest a mapping from the CSV header, a sample of rows and the definitions; prints what it matched and what to check',
+          (init) =>
+            readOptions(init)
+              .positional('csv', { type: 'string', demandOption: true, describe: 'The CSV export' })
+              .option('object', { type: 'string', choices: ['opportunity'], default: 'opportunity', describe: 'The Lightfield object each row becomes' })
+              .option('out', { alias: 'o', type: 'string', default: 'mapping.json', describe: 'The mapping file to write' })
+              .option('force', { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' })
+              .example('$0 mapping init deals.csv -o deals.mapping.json', 'Write a mapping for deals.csv, then plan with -m deals.mapping.json'),
+          (argv) => run({ command: 'mapping-init', args: argv as unknown as MappingInitArguments }),
+        )
+        .demandCommand(1, 'Name a mapping command: init.'),
+    )
     .command(
       'emulator',
       'Run the local Lightfield API emulator on loopback (for trying a mapping, tests, benchmarks)',
@@ -237,7 +264,7 @@ export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Pro
           .option('rate', { type: 'number', default: 25, describe: 'Emulated write limit per second' }),
       (argv) => run({ command: 'demo', args: argv as unknown as DemoArguments }),
     )
-    .demandCommand(1, 'Name a command: import, plan, retry, emulator or demo.')
+    .demandCommand(1, 'Name a command: import, plan, retry, mapping init, emulator or demo.')
     .strict()
     .epilogue(
       'Exit codes: 0 every row landed (or plan: no invalid row); 1 some rows failed or were invalid; ' +

@@ -11,6 +11,7 @@ import type { GlobalArguments, ImportArguments, ParsedCommand, SendArguments } f
 import { printSummary } from './print-summary.js';
 import { runDemo } from './demo.js';
 import { runEmulatorCommand } from './emulator-command.js';
+import { runMappingInitCommand } from './mapping-init-command.js';
 
 export async function runCommand(parsed: ParsedCommand, signal: AbortSignal): Promise<number> {
   // On a terminal the progress line and the summary say what a person needs; log pipelines get more.
@@ -36,6 +37,8 @@ export async function runCommand(parsed: ParsedCommand, signal: AbortSignal): Pr
       printSummary(summary, parsed.args.json);
       return summary.exitCode;
     }
+    case 'mapping-init':
+      return runMappingInitCommand(parsed.args, signal);
     case 'emulator':
       return runEmulatorCommand(parsed.args, signal);
     case 'demo':

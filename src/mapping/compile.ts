@@ -13,6 +13,7 @@ import { compileRelationship, type RelatedDefinitions } from './compile-relation
 import { checkSource, ColumnIndex } from './compile-columns.js';
 import { closestMatches, describeKeys, normalizeLabel, quotedList } from './suggest.js';
 import { sha256Hex, stableStringify } from './stable-json.js';
+import { resolveRange, type ValueRange } from './value-range.js';
 import type { CompiledField, CompiledMapping, CompiledRelationship, FieldSpec, MappingFile } from './types.js';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -35,6 +36,8 @@ const OPTION_APPLIES_TO: Record<SpecOption, readonly string[]> = {
   trueValues: ['CHECKBOX'],
   falseValues: ['CHECKBOX'],
   values: ['SINGLE_SELECT', 'MULTI_SELECT'],
+  round: ['NUMBER', 'CURRENCY'],
+  range: ['NUMBER', 'CURRENCY', 'DATETIME'],
 };
 
 /** Which valueTypes each `type` fits. */
@@ -111,6 +114,7 @@ export function compileMapping(
     identityColumns: [...identityColumns],
     identityIndexes,
     explicitIdentity,
+    nullValues: new Set((mapping.nullValues ?? []).map((text) => text.trim())),
     fields,
     relationships,
   };
@@ -223,12 +227,15 @@ function fieldReading(key: string, path: string, spec: FieldSpec, definition: Fi
       }
     }
   }
+  const timezone = spec.timezone ?? DEFAULT_TIMEZONE;
   return {
     key,
     definition,
     decimal: spec.decimal ?? '.',
+    round: spec.round,
+    range: spec.range === undefined ? undefined : fieldRange(path, spec, definition, timezone, problems),
     format: spec.format,
-    timezone: spec.timezone ?? DEFAULT_TIMEZONE,
+    timezone,
     dateOnly: spec.type === 'date',
     split: spec.split,
     trim: spec.trim ?? true,
@@ -237,6 +244,17 @@ function fieldReading(key: string, path: string, spec: FieldSpec, definition: Fi
     options,
     aliases,
   };
+}
+
+/** The field's `range`, or undefined after recording its problems (a range on another valueType is refused elsewhere). */
+function fieldRange(path: string, spec: FieldSpec, definition: FieldDefinition, timezone: string, problems: MappingProblems): ValueRange | undefined {
+  if (spec.range === undefined || !OPTION_APPLIES_TO.range.includes(definition.valueType)) return undefined;
+  const resolved = resolveRange(spec.range, definition.valueType, timezone);
+  if (resolved.ok) return resolved.range;
+  for (const problem of resolved.problems) {
+    problems.add('mapping_invalid', `${path}.range${problem.bound === undefined ? '' : `.${problem.bound}`}`, problem.message);
+  }
+  return undefined;
 }
 
 function suggestFieldKeys(key: string, fieldDefinitions: Record<string, FieldDefinition>): string {

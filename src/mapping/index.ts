@@ -15,6 +15,8 @@ export type {
   LookupSpec,
   MappedRow,
   MappingFile,
+  RangeSpec,
   RelationshipInput,
   RelationshipSpec,
+  RowNote,
 } from './types.js';

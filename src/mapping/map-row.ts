@@ -8,7 +8,7 @@ import type { FieldWriteValue } from '../lightfield/types.js';
 import { ID_PREFIXES } from '../lightfield/objects.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
 import { normalizeLabel } from './suggest.js';
-import type { CompiledField, CompiledMapping, CompiledRelationship, LookupInput, MappedRow, RelationshipInput } from './types.js';
+import type { CompiledField, CompiledMapping, CompiledRelationship, LookupInput, MappedRow, RelationshipInput, RowNote } from './types.js';
 
 /** Cell values longer than this are shortened in messages. */
 const MAX_VALUE_SHOWN = 80;
@@ -16,10 +16,12 @@ const MAX_VALUE_SHOWN = 80;
 export function mapRow(compiled: CompiledMapping, cells: readonly string[]): MappedRow {
   const identity = identityOf(compiled, cells);
   const problems: RowProblem[] = [];
+  const notes: RowNote[] = [];
   const fields: Record<string, FieldWriteValue> = {};
   const relationships: Record<string, RelationshipInput> = {};
+  const { nullValues } = compiled;
 
-  if (compiled.explicitIdentity && compiled.identityIndexes.every((index) => cellAt(cells, index).trim() === '')) {
+  if (compiled.explicitIdentity && compiled.identityIndexes.every((index) => isEmpty(cellAt(cells, index), nullValues))) {
     const columns = compiled.identityColumns;
     problems.push({
       type: 'missing_value',
@@ -31,7 +33,7 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
 
   for (const field of compiled.fields) {
     try {
-      const value = mapField(field, cells, problems);
+      const value = mapField(field, cells, nullValues, problems, notes);
       if (value !== undefined) fields[field.key] = value;
     } catch (error) {
       problems.push(unexpected(field.key, sourceColumn(field), error));
@@ -39,28 +41,40 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
   }
   for (const relationship of compiled.relationships) {
     try {
-      const value = mapRelationship(relationship, cells, problems);
+      const value = mapRelationship(relationship, cells, nullValues, problems);
       if (value !== undefined) relationships[relationship.key] = value;
     } catch (error) {
       problems.push(unexpected(relationship.key, sourceColumn(relationship), error));
     }
   }
 
-  return problems.length > 0 ? { ok: false, identity, problems } : { ok: true, identity, fields, relationships };
+  if (problems.length > 0) return { ok: false, identity, problems };
+  return notes.length > 0 ? { ok: true, identity, fields, relationships, notes } : { ok: true, identity, fields, relationships };
 }
 
-/** The identity text: JSON of the identity cells, trimmed, so that it is the same on every run. */
+/** The identity text: JSON of the identity cells, trimmed (null values as empty), so that it is the same on every run. */
 export function identityOf(compiled: CompiledMapping, cells: readonly string[]): string {
-  return JSON.stringify(compiled.identityIndexes.map((index) => cellAt(cells, index).trim()));
+  return JSON.stringify(
+    compiled.identityIndexes.map((index) => {
+      const cell = cellAt(cells, index).trim();
+      return compiled.nullValues.has(cell) ? '' : cell;
+    }),
+  );
 }
 
 /** The value to send, or undefined to leave the field out. */
-function mapField(field: CompiledField, cells: readonly string[], problems: RowProblem[]): FieldWriteValue | undefined {
+function mapField(
+  field: CompiledField,
+  cells: readonly string[],
+  nullValues: ReadonlySet<string>,
+  problems: RowProblem[],
+  notes: RowNote[],
+): FieldWriteValue | undefined {
   if (field.source.kind === 'constant') return field.source.value;
   const { column } = field.source;
   const raw = cellAt(cells, field.source.index);
   const cell = field.trim ? raw.trim() : raw;
-  if (cell.trim() === '') return emptyField(field, column, problems);
+  if (isEmpty(cell, nullValues)) return emptyField(field, column, problems);
   if (cell.includes('\0')) {
     problems.push(nulCharacter(column));
     return undefined;
@@ -77,6 +91,7 @@ function mapField(field: CompiledField, cells: readonly string[], problems: RowP
   }
   // A cell of separators only (`;;`) holds no value: treat it like an empty cell.
   if (Array.isArray(result.value) && result.value.length === 0) return emptyField(field, column, problems);
+  if (result.note !== undefined) notes.push({ code: 'rounded', param: column, message: `column "${column}": ${quote(cell)} ${result.note}` });
   return result.value;
 }
 
@@ -96,6 +111,7 @@ function emptyField(field: CompiledField, column: string, problems: RowProblem[]
 function mapRelationship(
   relationship: CompiledRelationship,
   cells: readonly string[],
+  nullValues: ReadonlySet<string>,
   problems: RowProblem[],
 ): RelationshipInput | undefined {
   const { source, lookup } = relationship;
@@ -110,7 +126,7 @@ function mapRelationship(
       problems.push(nulCharacter(column));
       return undefined;
     }
-    values = splitValues(cell, relationship.split, relationship.trim);
+    values = isEmpty(cell, nullValues) ? [] : splitValues(cell, relationship.split, relationship.trim);
   }
   if (values.length === 0) values = relationship.fallback ?? [];
   if (values.length === 0) {
@@ -166,7 +182,7 @@ function mapRelationship(
   const ids = values.filter((value) => prefix !== undefined && looksLikeId(value, prefix));
   const rest = values.filter((value) => !ids.includes(value));
   if (rest.length === 0) return { kind: 'ids', ids };
-  const create = relationship.createFields === undefined ? undefined : mapCreateFields(relationship.createFields, cells, problems);
+  const create = relationship.createFields === undefined ? undefined : mapCreateFields(relationship.createFields, cells, nullValues, problems);
   const lookups = rest.map(
     (value): LookupInput => ({
       kind: 'lookup',
@@ -184,10 +200,16 @@ function mapRelationship(
 }
 
 /** The fields of the record a find-or-create lookup would make, from the same row's cells. */
-function mapCreateFields(createFields: readonly CompiledField[], cells: readonly string[], problems: RowProblem[]): Record<string, FieldWriteValue> {
+function mapCreateFields(
+  createFields: readonly CompiledField[],
+  cells: readonly string[],
+  nullValues: ReadonlySet<string>,
+  problems: RowProblem[],
+): Record<string, FieldWriteValue> {
   const fields: Record<string, FieldWriteValue> = {};
   for (const field of createFields) {
-    const value = mapField(field, cells, problems);
+    // Rounding notes are the row's own fields' business; a created account's cells are read as they are.
+    const value = mapField(field, cells, nullValues, problems, []);
     if (value !== undefined) fields[field.key] = value;
   }
   return fields;
@@ -204,6 +226,12 @@ function otherTypeOfId(value: string, objectType: string): string | undefined {
 function splitValues(cell: string, split: string | undefined, trim: boolean): string[] {
   const parts = split === undefined ? [cell] : cell.split(split);
   return parts.map((part) => (trim ? part.trim() : part)).filter((part) => part.trim() !== '');
+}
+
+/** Blank, or one of the mapping's `nullValues` (compared trimmed). */
+function isEmpty(cell: string, nullValues: ReadonlySet<string>): boolean {
+  const trimmed = cell.trim();
+  return trimmed === '' || (nullValues.size > 0 && nullValues.has(trimmed));
 }
 
 function cellAt(cells: readonly string[], index: number): string {

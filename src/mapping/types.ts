@@ -29,6 +29,19 @@ export interface FieldSpec {
   empty?: 'leave' | 'clear';
   /** Aliases: cell text (case-insensitive) → option label or ID, for select fields. */
   values?: Record<string, string>;
+  /**
+   * Numbers: round cells with more decimal places than this (0–2), half to even, with a note on
+   * the row. @default none: more than 2 decimal places make the row invalid
+   */
+  round?: number;
+  /** Numbers and datetimes: the values accepted; outside makes the row invalid. Dates as ISO 8601 texts. */
+  range?: RangeSpec;
+}
+
+/** Bounds as the mapping file gives them: numbers for numbers, ISO 8601 texts for dates. */
+export interface RangeSpec {
+  min?: number | string;
+  max?: number | string;
 }
 
 export type ImportMode = 'upsert' | 'create' | 'update';
@@ -75,6 +88,10 @@ export interface MappingFile {
   mode?: ImportMode;
   /** Columns that identify a source record. @default every column the mapping reads */
   identity?: string[];
+  /** Column names of a CSV file without a header line; its first line is then data. @default read from the first line */
+  columns?: string[];
+  /** Cell texts (compared after trimming) that mean an empty cell, e.g. `\N`, `NULL`. @default none */
+  nullValues?: string[];
   fields: Record<string, string | FieldSpec>;
   relationships?: Record<string, string | RelationshipSpec>;
 }
@@ -99,6 +116,19 @@ export interface LookupInput {
   create?: Record<string, FieldWriteValue>;
 }
 
+/**
+ * Something the mapping changed in a cell on the user's behalf (today: `rounded`), so that the
+ * run can show it rather than do it silently. Shaped like a {@link RowProblem} without `type`.
+ */
+export interface RowNote {
+  /** Machine-readable kind of change, e.g. `rounded`. */
+  code: string;
+  /** The CSV column. */
+  param: string;
+  /** A sentence naming the column, the cell and what it became. */
+  message: string;
+}
+
 /** The outcome of mapping one row: pure, from cells only. */
 export type MappedRow =
   | {
@@ -107,12 +137,19 @@ export type MappedRow =
       identity: string;
       fields: Record<string, FieldWriteValue>;
       relationships: Record<string, RelationshipInput>;
+      /** Present only when the mapping changed a cell (e.g. `round`); absent on most rows. */
+      notes?: RowNote[];
     }
   | { ok: false; identity: string; problems: RowProblem[] };
 
 /** The result of reading one cell (or a constant) into a field's write value. */
 export type Conversion =
-  | { ok: true; value: FieldWriteValue }
+  | {
+      ok: true;
+      value: FieldWriteValue;
+      /** What was changed to get the value, completing "<cell> …", e.g. `rounded to 2.35 ("round": 2)`. */
+      note?: string;
+    }
   | {
       ok: false;
       /** Machine-readable reason, e.g. `not_a_number`, `unknown_option`, `bad_date`. */
@@ -181,6 +218,8 @@ export interface CompiledMapping {
   identityIndexes: number[];
   /** True when `identity` was given in the mapping (an all-empty identity is then a refusal). */
   explicitIdentity: boolean;
+  /** Trimmed cell texts read as empty (`nullValues`). */
+  nullValues: ReadonlySet<string>;
   fields: CompiledField[];
   relationships: CompiledRelationship[];
 }

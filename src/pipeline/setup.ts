@@ -132,6 +132,7 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
     path: options.csvPath,
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+    ...(mapping.columns !== undefined ? { columns: mapping.columns } : {}),
   });
   // A failed.csv read back: its header was escaped like its cells, so unescape it for the mapping's
   // column names (`@handle`, `-Amount`) to match again.
@@ -229,7 +230,7 @@ async function checkScopes(client: LightfieldClient, needed: string[], signal: A
  * Definitions double as the key check: a bad key or an unreachable API stops the run here. Notes have
  * no definitions endpoint: their fixed fields are known, and the key is checked on its own.
  */
-async function fetchDefinitions(client: LightfieldClient, object: ImportObject, signal: AbortSignal | undefined): Promise<Definitions> {
+export async function fetchDefinitions(client: LightfieldClient, object: ImportObject, signal: AbortSignal | undefined): Promise<Definitions> {
   const requestOptions = signal ? { signal } : {};
   try {
     if (object === 'note') {

@@ -1,17 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { ImportError } from '../../src/errors.js';
 import type { MappingFile } from '../../src/mapping/index.js';
-import { baseMapping, compile, HEADER } from './compile-helpers.js';
-
-function compileError(mapping: MappingFile, header: readonly string[] = HEADER): ImportError {
-  try {
-    compile(mapping, header);
-  } catch (error) {
-    if (error instanceof ImportError) return error;
-    throw error;
-  }
-  throw new Error('expected compileMapping to throw');
-}
+import { baseMapping, compile, compileError, HEADER } from './compile-helpers.js';
 
 describe('compileMapping() refuses a mapping that cannot work', () => {
   test.each<[string, MappingFile, string, string[]]>([
