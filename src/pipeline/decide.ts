@@ -5,7 +5,7 @@
 import type { LedgerEntry } from '../ledger/types.js';
 import { changedKeys } from '../mapping/index.js';
 import type { FieldWriteValue } from '../lightfield/types.js';
-import type { RelationshipInput } from '../mapping/types.js';
+import type { ImportMode, RelationshipInput } from '../mapping/types.js';
 
 export type RowAction =
   /** Never landed: create it. */
@@ -23,16 +23,25 @@ export type RowAction =
   /** A request was in flight when an earlier run stopped: send it again, as it was, with its key. */
   | { kind: 'resume'; entry: LedgerEntry; expired: boolean };
 
+/** What a run may do with rows: from the mapping's `mode` and `match`, and `--no-update`. */
+export interface RowPolicy {
+  /** Updates allowed (mode `upsert` or `update`, and not `--no-update`). */
+  update: boolean;
+  /** Creates allowed (mode `upsert` or `create`). */
+  create: boolean;
+  /** The mapping has `match`: a row the ledger does not know is searched for first. */
+  match: boolean;
+}
+
+export function rowPolicy(mode: ImportMode, updateFlag: boolean, matchField: string | undefined): RowPolicy {
+  return { update: updateFlag && mode !== 'create', create: mode !== 'update', match: matchField !== undefined };
+}
+
 export interface DecideInput {
   entry: LedgerEntry | undefined;
   payloadHash: string;
   row: { fields: Record<string, FieldWriteValue>; relationships: Record<string, RelationshipInput> };
-  /** Updates allowed (mode `upsert` or `update`, and not `--no-update`). */
-  update: boolean;
-  /** Creates allowed (mode `upsert` or `create`). @default true */
-  create?: boolean;
-  /** The mapping has `match`: a row the ledger does not know is searched for first. */
-  match?: boolean;
+  policy: RowPolicy;
   now: number;
   idempotencyWindowMs: number;
 }
@@ -44,12 +53,12 @@ export function decide(input: DecideInput): RowAction {
     return { kind: 'resume', entry, expired: input.now - sentAt >= input.idempotencyWindowMs };
   }
   if (!entry?.opportunityId) {
-    if (input.match === true) return { kind: 'match' };
-    return input.create === false ? { kind: 'no_record' } : { kind: 'create' };
+    if (input.policy.match) return { kind: 'match' };
+    return input.policy.create ? { kind: 'create' } : { kind: 'no_record' };
   }
   if (entry.applied && entry.payloadHash === input.payloadHash) return { kind: 'unchanged', entry };
   const changed = changedKeys(entry.payload, input.row);
   if (changed.fields.length === 0 && changed.relationships.length === 0) return { kind: 'unchanged', entry };
-  if (!input.update) return { kind: 'skip_existing', entry };
+  if (!input.policy.update) return { kind: 'skip_existing', entry };
   return { kind: 'update', entry, changed };
 }

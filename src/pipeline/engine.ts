@@ -17,7 +17,9 @@ import { RowImporter } from './import-row.js';
 import { identityFieldOf } from './identity-field.js';
 import { DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS } from './options.js';
 import { OrderedOutput } from './ordered-output.js';
-import { planRow } from './plan-row.js';
+import { planRow, type PlanContext } from './plan-row.js';
+import { rowPolicy } from './decide.js';
+import { matchContext } from './match-record.js';
 import { prepareRow } from './prepare-row.js';
 import { notAttempted, settledWithoutRequest, type ReadyRow } from './ready-row.js';
 import { SeenIdentities } from './seen-identities.js';
@@ -80,6 +82,7 @@ export class Engine {
     const output = new OrderedOutput<RowOutcome>((outcome) => this.#write(outcome));
     const concurrencyCap = this.#context.settings.concurrency;
     const queue = new PQueue({ concurrency: pacer.wantedConcurrency(concurrencyCap) });
+    const policy = rowPolicy(compiled.mode, this.#context.settings.update, compiled.matchField);
     const resolver = new LookupResolver({
       client: this.#context.client,
       ledger: this.#context.ledger,
@@ -94,7 +97,8 @@ export class Engine {
       resolver,
       definitions: this.#context.definitions,
       logger: this.#logger,
-      update: this.#context.settings.update,
+      policy,
+      matchField: compiled.matchField,
       now,
       idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
       hardSignal: this.#hardStop.signal,
@@ -118,8 +122,15 @@ export class Engine {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) this.#stop('signal');
 
+    const planContext: PlanContext = {
+      namespace: compiled.namespace,
+      resolver,
+      policy,
+      definitions: this.#context.definitions,
+      match: compiled.matchField === undefined ? undefined : matchContext(this.#context, compiled.matchField, resolver, this.#hardStop.signal),
+    };
     const handle = (row: ReadyRow): Promise<RowOutcome> =>
-      mode === 'plan' ? planRow(row, compiled.namespace, resolver) : importer.import(row);
+      mode === 'plan' ? planRow(row, planContext) : importer.import(row);
     let sequence = 0;
     try {
       for await (const record of source.records) {
@@ -139,7 +150,7 @@ export class Engine {
         }
         let prepared: ReadyRow | RowOutcome;
         try {
-          prepared = prepareRow(record, cells, { compiled, ledger: this.#context.ledger, seen, update: this.#context.settings.update, now: now() });
+          prepared = prepareRow(record, cells, { compiled, ledger: this.#context.ledger, seen, policy, now: now() });
         } catch (error) {
           // The ledger cannot be read: stop sending, and leave the row to the rerun.
           if (!isStorageError(error)) throw error;

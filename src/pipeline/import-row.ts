@@ -15,9 +15,12 @@ import type { LedgerEntry } from '../ledger/types.js';
 import type { LookupResolver } from '../lookup/resolver.js';
 import type { Logger } from 'pino';
 import type { RowOutcome } from '../report/row-outcome.js';
-import { decide } from './decide.js';
+import { idempotencyKey } from '../mapping/index.js';
+import { changesFromLedger } from './changes.js';
+import { decide, type RowPolicy } from './decide.js';
+import { matchRecord, type MatchContext } from './match-record.js';
 import { describeFailure, interruptedRow, type SendFailure } from './failures.js';
-import { outcomeOf, settledWithoutRequest, type ReadyRow } from './ready-row.js';
+import { noMatch, outcomeOf, settledWithoutRequest, skippedExisting, type ReadyRow } from './ready-row.js';
 import { changedRelationships, createBody, createKey, updateBody, updateKey, type ChangedKeys } from './request-bodies.js';
 
 export interface RowImporterDeps {
@@ -29,7 +32,9 @@ export interface RowImporterDeps {
   resolver: LookupResolver;
   definitions: Definitions;
   logger: Logger;
-  update: boolean;
+  policy: RowPolicy;
+  /** The mapping's `match` field, if any. */
+  matchField: string | undefined;
   now: () => number;
   idempotencyWindowMs: number;
   /** Aborted only when the run cannot wait for requests in flight any longer. */
@@ -79,6 +84,8 @@ export class RowImporter {
     switch (action.kind) {
       case 'create':
         return this.#create(row);
+      case 'match':
+        return this.#match(row);
       case 'update':
         return this.#update(row, action.entry, action.changed);
       case 'resume':
@@ -106,6 +113,46 @@ export class RowImporter {
     return this.#answered(row, 'created', sent, key, attemptsBefore);
   }
 
+  /** `match`: the record Lightfield already holds for the row is updated (or left alone), never created again. */
+  async #match(row: ReadyRow): Promise<RowOutcome> {
+    const { namespace, ledger, definitions, policy } = this.#deps;
+    const matched = await matchRecord(row, this.#matchContext());
+    if (matched.kind === 'failed') return outcomeOf(row, 'failed', { attempts: 0, problem: matched.problem });
+    if (matched.kind === 'none') return policy.create ? this.#create(row) : noMatch(row);
+    const { record, changed } = matched;
+    if (changed.fields.length + changed.relationships.length > 0 && !policy.update) return skippedExisting(row, record.id);
+    if (changed.fields.length + changed.relationships.length === 0) {
+      ledger.recordMatched({ namespace, identity: row.identity, payloadHash: row.payloadHash, payload: row.payload, recordId: record.id, httpLink: record.httpLink, idempotencyKey: createKey(namespace, row) });
+      return outcomeOf(row, 'unchanged', { attempts: 0, entity: record });
+    }
+    const key = idempotencyKey(namespace, row.identity, `${row.payloadHash}:match-update-of:${record.id}:${record.updatedAt ?? record.createdAt}`);
+    const body = updateBody(row, changed, matched.ids, definitions, OBJECTS[this.#deps.object].updatesRelationshipsBy);
+    ledger.markInFlight({
+      namespace,
+      identity: row.identity,
+      payloadHash: row.payloadHash,
+      payload: row.payload,
+      requestBody: JSON.stringify(body),
+      operation: 'update',
+      idempotencyKey: key,
+      opportunityId: record.id,
+      httpLink: record.httpLink,
+    });
+    const sent = await this.#send(() => this.#deps.client.updateRecord(this.#collection, record.id, body, this.#writeOptions(key)));
+    return { ...this.#answered(row, 'updated', sent, key, 0), changes: matched.changes };
+  }
+
+  #matchContext(): MatchContext {
+    return {
+      client: this.#deps.client,
+      collection: this.#collection,
+      field: this.#deps.matchField!,
+      resolver: this.#deps.resolver,
+      definitions: this.#deps.definitions,
+      signal: this.#deps.hardSignal,
+    };
+  }
+
   async #update(row: ReadyRow, entry: LedgerEntry, changed: ChangedKeys, attemptsBefore = 0): Promise<RowOutcome> {
     const opportunityId = entry.opportunityId!;
     const resolved = await this.#deps.resolver.resolveAll(changedRelationships(row, changed));
@@ -124,7 +171,7 @@ export class RowImporter {
       httpLink: entry.httpLink,
     });
     const sent = await this.#send(() => this.#deps.client.updateRecord(this.#collection, opportunityId, body, this.#writeOptions(key)));
-    return this.#answered(row, 'updated', sent, key, attemptsBefore);
+    return { ...this.#answered(row, 'updated', sent, key, attemptsBefore), changes: changesFromLedger(entry.payload, row, changed, this.#deps.definitions) };
   }
 
   /** Sends again, as it was and with its key, a request an earlier run left in flight. */
@@ -200,7 +247,7 @@ export class RowImporter {
       entry,
       payloadHash: row.payloadHash,
       row,
-      update: this.#deps.update,
+      policy: this.#deps.policy,
       now: this.#deps.now(),
       idempotencyWindowMs: this.#deps.idempotencyWindowMs,
     });

@@ -7,7 +7,7 @@ import type { Ledger } from '../ledger/index.js';
 import { canonicalPayload, mapRow, payloadHash, type CompiledMapping } from '../mapping/index.js';
 import type { CsvRecord } from '../reader/types.js';
 import type { RowOutcome } from '../report/row-outcome.js';
-import { decide } from './decide.js';
+import { decide, type RowPolicy } from './decide.js';
 import { IDEMPOTENCY_WINDOW_MS } from './options.js';
 import { invalid, type ReadyRow } from './ready-row.js';
 import type { SeenIdentities } from './seen-identities.js';
@@ -16,7 +16,7 @@ export interface PrepareContext {
   compiled: CompiledMapping;
   ledger: Ledger;
   seen: SeenIdentities;
-  update: boolean;
+  policy: RowPolicy;
   now: number;
 }
 
@@ -53,7 +53,7 @@ export function prepareRow(record: CsvRecord, cells: readonly string[], context:
     entry: ledger.get(compiled.namespace, mapped.identity),
     payloadHash: hash,
     row,
-    update: context.update,
+    policy: context.policy,
     now: context.now,
     idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
   });

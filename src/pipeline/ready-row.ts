@@ -60,18 +60,21 @@ export function settledWithoutRequest(row: ReadyRow): RowOutcome | undefined {
   const { action } = row;
   if (action.kind === 'unchanged') return outcomeOf(row, 'unchanged', { attempts: 0, entry: action.entry });
   if (action.kind === 'skip_existing') return skippedExisting(row, action.entry.opportunityId, action.entry);
-  if (action.kind === 'no_record') {
-    return outcomeOf(row, 'failed', {
-      attempts: 0,
-      problem: {
-        type: 'no_match',
-        code: 'no_match',
-        param: '',
-        message: 'the mode is "update" and this row was never imported (add "match" to the mapping to find records that exist in Lightfield); nothing was created',
-      },
-    });
-  }
+  if (action.kind === 'no_record') return noMatch(row);
   return undefined;
+}
+
+/** Mode `update`: no record to update, and none is created. */
+export function noMatch(row: ReadyRow): RowOutcome {
+  return outcomeOf(row, 'failed', {
+    attempts: 0,
+    problem: {
+      type: 'no_match',
+      code: 'no_match',
+      param: '',
+      message: 'the mode is "update" and no record was found for this row (with "match", none has its match field; without, the row was never imported); nothing was created',
+    },
+  });
 }
 
 /** A record exists for the row, but the mode never updates: Lightfield keeps its values. */

@@ -25,6 +25,7 @@ export const RESULT_COLUMNS = [
   'error_code',
   'error_param',
   'error_message',
+  'changes',
 ] as const;
 
 /** Columns appended to the original ones in `failed.csv`; their presence marks a file as one of our reports. */
@@ -174,6 +175,7 @@ export class ReportWriter {
       problem?.code ?? '',
       problem?.param ?? '',
       problem?.message ?? '',
+      outcome.changes ?? '',
       ...cells,
     ]);
     let failedOk = true;

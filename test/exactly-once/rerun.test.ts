@@ -123,10 +123,10 @@ describe('rerunning a fully imported file', () => {
 
     expect(context.emulator.stats().requests.write - before.requests.write).toBe(0);
     expect(summary.exitCode).toBe(0);
-    expect(summary.counts).toMatchObject({ unchanged: 10, updated: 0 });
+    expect(summary.counts).toMatchObject({ unchanged: 8, skipped_existing: 2, updated: 0 });
     const results = new Map(context.workspace.readCsv('no-update/results.csv').map((row) => [row['Record ID'], row]));
     for (const id of ['R2', 'R5']) {
-      expect(results.get(id)).toMatchObject({ status: 'unchanged', error_code: 'no_update' });
+      expect(results.get(id)).toMatchObject({ status: 'skipped_existing', error_code: 'exists' });
       expect(results.get(id)!['error_message']).toContain('--no-update');
     }
     expect(results.get('R1')).toMatchObject({ status: 'unchanged', error_message: '' });
