@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 
-export type CommandName = 'import' | 'plan' | 'retry' | 'emulator' | 'demo' | 'mapping-init';
+export type CommandName = 'import' | 'plan' | 'retry' | 'verify' | 'emulator' | 'demo' | 'mapping-init';
 
 export interface GlobalArguments {
   apiKey?: string;
@@ -67,8 +67,15 @@ export interface MappingInitArguments extends GlobalArguments {
   encoding?: string;
 }
 
+export interface VerifyArguments extends GlobalArguments {
+  report: string;
+  state?: string;
+  rate: number;
+}
+
 export type ParsedCommand =
   | { command: 'import' | 'plan'; args: ImportArguments }
+  | { command: 'verify'; args: VerifyArguments }
   | { command: 'mapping-init'; args: MappingInitArguments }
   | { command: 'retry'; args: RetryArguments }
   | { command: 'emulator'; args: EmulatorArguments }
@@ -205,6 +212,17 @@ export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Pro
           .option('mapping', { alias: 'm', type: 'string', describe: 'Mapping file [default: the one of the earlier run]' })
           .option('csv', { type: 'string', describe: 'Source CSV [default: the one of the earlier run]' }),
       (argv) => run({ command: 'retry', args: argv as unknown as RetryArguments }),
+    )
+    .command(
+      'verify <report>',
+      "Read back every record a run created, updated or found unchanged and compare it with what the ledger says was applied; writes verify.csv; exit 1 on any mismatch or missing record",
+      (command) =>
+        command
+          .positional('report', { type: 'string', demandOption: true, describe: 'The report folder of an import (holds summary.json and results.csv)' })
+          .option('state', { type: 'string', group: REPORT, describe: "Run ledger [default: the run's, from its summary.json]" })
+          .option('rate', { type: 'number', default: 25, describe: 'Max read requests per second' })
+          .example('$0 verify lightfield-import-report/2026-12-01T02-00-00-import', 'Check what last night\'s import left in Lightfield'),
+      (argv) => run({ command: 'verify', args: argv as unknown as VerifyArguments }),
     )
     .command('mapping', 'Write a first mapping file from a CSV export (mapping init)', (command) =>
       command

@@ -1,5 +1,6 @@
 /** The few lines a person reads at the end of a run (stdout), or the summary as JSON with `--json`. */
 import type { RunSummary } from '../pipeline/summary.js';
+import type { VerifySummary } from '../verify/verify.js';
 
 const STOP_EXPLANATION: Record<string, string> = {
   signal: 'stopped by a signal (Ctrl-C / SIGTERM)',
@@ -34,4 +35,19 @@ export function formatSummary(summary: RunSummary, resumeCommand?: string): stri
 
 export function printSummary(summary: RunSummary, json: boolean): void {
   process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+}
+
+export function printVerifySummary(summary: VerifySummary, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ command: 'verify', ...summary }, null, 2)}\n`);
+    return;
+  }
+  const { ok, mismatch, missing } = summary.counts;
+  const lines = [
+    `verify: ${summary.records} records read back: ${ok} ok · ${mismatch} mismatch · ${missing} missing` +
+      (summary.skipped > 0 ? ` (${summary.skipped} rows had not landed and were not checked)` : ''),
+    `  details: ${summary.file}`,
+    `exit ${summary.exitCode}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

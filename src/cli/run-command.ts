@@ -8,7 +8,8 @@ import { runRetry } from '../pipeline/retry-rows.js';
 import type { RunOptions } from '../pipeline/options.js';
 import type { CsvEncoding } from '../reader/types.js';
 import type { GlobalArguments, ImportArguments, ParsedCommand, SendArguments } from './commands.js';
-import { printSummary } from './print-summary.js';
+import { printSummary, printVerifySummary } from './print-summary.js';
+import { runVerify } from '../verify/verify.js';
 import { runDemo } from './demo.js';
 import { runEmulatorCommand } from './emulator-command.js';
 import { runMappingInitCommand } from './mapping-init-command.js';
@@ -35,6 +36,18 @@ export async function runCommand(parsed: ParsedCommand, signal: AbortSignal): Pr
         logger,
       });
       printSummary(summary, parsed.args.json);
+      return summary.exitCode;
+    }
+    case 'verify': {
+      const summary = await runVerify({
+        reportDir: parsed.args.report,
+        ...(parsed.args.state !== undefined ? { statePath: parsed.args.state } : {}),
+        ...(parsed.args.apiKey !== undefined ? { apiKey: parsed.args.apiKey } : {}),
+        ...(parsed.args.baseUrl !== undefined ? { baseUrl: parsed.args.baseUrl } : {}),
+        rate: parsed.args.rate,
+        signal,
+      });
+      printVerifySummary(summary, parsed.args.json);
       return summary.exitCode;
     }
     case 'mapping-init':
