@@ -71,4 +71,6 @@ export interface RowProblem {
   param: string;
   /** A sentence for a person: names the column, the value and what was expected. */
   message: string;
+  /** The cell (or looked-up text) the problem is about, when there is one: grouped problems list them. */
+  value?: string;
 }

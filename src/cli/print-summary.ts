@@ -26,11 +26,28 @@ export function formatSummary(summary: RunSummary, resumeCommand?: string): stri
       `  failed:  ${summary.report.failed} — ${refused} ${refused === 1 ? 'row' : 'rows'} to fix; then import that file with the same mapping, or run: lightfield-import retry ${summary.report.results}`,
     );
   }
+  lines.push(...formatProblems(summary));
   if (summary.stopped) {
     lines.push(`  ${STOP_EXPLANATION[summary.stopped] ?? summary.stopped}; rerun ${resumeCommand ? `'${resumeCommand}'` : 'the same command'} to resume (nothing is sent twice)`);
   }
   lines.push(`exit ${summary.exitCode}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Groups of problems shown on the terminal; the rest are in problems.csv. */
+const PROBLEM_GROUPS_SHOWN = 5;
+
+function formatProblems(summary: RunSummary): string[] {
+  if (summary.problems.length === 0) return [];
+  const lines = [`  problems (all in ${summary.report.problems}):`];
+  for (const group of summary.problems.slice(0, PROBLEM_GROUPS_SHOWN)) {
+    const where = group.column === '' ? '' : ` in "${group.column}"`;
+    const values = group.values.length > 0 ? `: ${group.values.slice(0, 3).map((value) => JSON.stringify(value)).join(', ')}${group.values.length > 3 ? ', …' : ''}` : '';
+    lines.push(`    ${group.count} × ${group.code}${where}${values} (lines ${group.lines.slice(0, 5).join(', ')}${group.lines.length > 5 ? ', …' : ''})`);
+    if (group.hint !== '') lines.push(`      → ${group.hint}`);
+  }
+  if (summary.problems.length > PROBLEM_GROUPS_SHOWN) lines.push(`    … and ${summary.problems.length - PROBLEM_GROUPS_SHOWN} more groups`);
+  return lines;
 }
 
 export function printSummary(summary: RunSummary, json: boolean): void {

@@ -62,22 +62,28 @@ export class LookupResolver {
     return this.#requests;
   }
 
-  /** Resolves every relationship of a row; the first failure wins (it names its column). */
+  /**
+   * Resolves every relationship of a row. All lookups start at once (the first rows of a run wait on
+   * several, each a round trip); on failure `problem` is the first in key order (it names its column)
+   * with every failure's message, and `problems` lists each.
+   */
   async resolveAll(
     relationships: Record<string, RelationshipInput>,
-  ): Promise<{ ok: true; ids: Record<string, string[]>; wouldCreate: PlannedCreate[] } | { ok: false; problem: RowProblem }> {
+  ): Promise<{ ok: true; ids: Record<string, string[]>; wouldCreate: PlannedCreate[] } | { ok: false; problem: RowProblem; problems: RowProblem[] }> {
     const ids: Record<string, string[]> = {};
     const wouldCreate: PlannedCreate[] = [];
-    // All lookups start at once (the first rows of a run wait on several, each a round trip); the
-    // answers are still read in order, so the first failure in key order wins. A lookup left unread
-    // after a failure is cached and handled (see `resolve`).
+    const problems: RowProblem[] = [];
     const pending = Object.entries(relationships).map(([key, input]) => [key, this.#resolveInput(key, input)] as const);
     for (const [key, answer] of pending) {
       const resolution = await answer;
-      if (!resolution.ok) return resolution;
+      if (!resolution.ok) {
+        problems.push(resolution.problem);
+        continue;
+      }
       ids[key] = resolution.ids;
       wouldCreate.push(...resolution.wouldCreate);
     }
+    if (problems.length > 0) return { ok: false, problem: combined(problems), problems };
     return { ok: true, ids, wouldCreate };
   }
 
@@ -134,11 +140,11 @@ export class LookupResolver {
         .map((entity) => `${entity.id} (${describe(entity)})`)
         .join(', ');
       const more = matches.length > MAX_CANDIDATES_SHOWN ? ` and ${matches.length - MAX_CANDIDATES_SHOWN} more` : '';
-      return failure('lookup_ambiguous', input.column, `column "${input.column}" (${key}): ${matches.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`);
+      return failure('lookup_ambiguous', input.column, `column "${input.column}" (${key}): ${matches.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`, input.value);
     }
     if (input.create === undefined) {
       const hint = input.object === 'account' ? '; to create missing accounts, add "create" to the lookup' : '';
-      return failure('lookup_not_found', input.column, `column "${input.column}" (${key}): no ${what} in Lightfield${hint}`);
+      return failure('lookup_not_found', input.column, `column "${input.column}" (${key}): no ${what} in Lightfield${hint}`, input.value);
     }
     if (this.#options.mode === 'plan') return { ok: true, ids: [], wouldCreate: [{ object: input.object, value: input.value, by: input.by }] };
     return this.#create(key, input, normalized);
@@ -196,7 +202,7 @@ export class LookupResolver {
         lastRun === undefined
           ? `nothing has been imported under namespace "${namespace}" with this ledger: import the ${input.object}s file first (same --state), then this one again`
           : `no row with that source ID was imported under namespace "${namespace}"${source}: import the ${input.object} first, then this file again`;
-      return failure('source_id_not_imported', input.column, `column "${input.column}" (${key}): ${input.object} "${input.value}": ${first}`);
+      return failure('source_id_not_imported', input.column, `column "${input.column}" (${key}): ${input.object} "${input.value}": ${first}`, input.value);
     }
     const state = entry.status === 'in_flight' ? 'was left in flight' : `failed (${entry.lastError ?? 'see its report'})`;
     return failure(
@@ -247,8 +253,14 @@ export class LookupResolver {
   }
 }
 
-function failure(code: string, column: string, message: string): Resolution {
-  return { ok: false, problem: { type: 'lookup_failed', code, param: column, message } };
+function failure(code: string, column: string, message: string, value?: string): Resolution {
+  return { ok: false, problem: { type: 'lookup_failed', code, param: column, message, ...(value !== undefined ? { value } : {}) } };
+}
+
+/** Several problems of one row as one: the first's type and column, every message. */
+export function combined(problems: readonly RowProblem[]): RowProblem {
+  const [first, ...rest] = problems;
+  return { ...first!, message: [first!.message, ...rest.map((problem) => problem.message)].join('; ') };
 }
 
 function normalizeText(value: string): string {

@@ -8,7 +8,7 @@ import type { CellConverter } from '../mapping/types.js';
 import type { ColumnSample } from './column-sample.js';
 
 /** Formats exports write, most specific first; an earlier one wins a tie. `undefined` is ISO 8601. */
-const FORMATS: ReadonlyArray<string | undefined> = [
+export const DATE_FORMATS: ReadonlyArray<string | undefined> = [
   'yyyy-MM-dd',
   'yyyy-MM-dd HH:mm',
   'yyyy-MM-dd HH:mm:ss',
@@ -55,7 +55,7 @@ export function detectDate(sample: ColumnSample, dayFirst: boolean): DateReading
   const distinct = [...sample.counts.keys()];
   if (distinct.length === 0) return undefined;
   const scored: Array<{ format: string | undefined; read: number; converter: CellConverter }> = [];
-  for (const format of FORMATS) {
+  for (const format of DATE_FORMATS) {
     const converter = datetimeConverter({ format, timezone: 'UTC', dateOnly: false });
     const firstCells = distinct.slice(0, FIRST_TRY);
     if (firstCells.filter((cell) => converter(cell).ok).length < firstCells.length / 2) continue;

@@ -48,7 +48,8 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
     }
   }
 
-  if (problems.length > 0) return { ok: false, identity, problems };
+  // The relationships that mapped are kept: their lookups still run, so one run shows every problem of the row.
+  if (problems.length > 0) return { ok: false, identity, problems, relationships };
   return notes.length > 0 ? { ok: true, identity, fields, relationships, notes } : { ok: true, identity, fields, relationships };
 }
 
@@ -86,6 +87,7 @@ function mapField(
       code: result.code,
       param: column,
       message: `column "${column}": ${quote(cell)} is not ${result.expected}`,
+      value: cell,
     });
     return undefined;
   }

@@ -140,7 +140,13 @@ export type MappedRow =
       /** Present only when the mapping changed a cell (e.g. `round`); absent on most rows. */
       notes?: RowNote[];
     }
-  | { ok: false; identity: string; problems: RowProblem[] };
+  | {
+      ok: false;
+      identity: string;
+      problems: RowProblem[];
+      /** The relationships that mapped, whose lookups may fail too. */
+      relationships: Record<string, RelationshipInput>;
+    };
 
 /** The result of reading one cell (or a constant) into a field's write value. */
 export type Conversion =

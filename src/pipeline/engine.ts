@@ -9,10 +9,12 @@ import { setMaxListeners } from 'node:events';
 import { ImportError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
-import { LookupResolver } from '../lookup/resolver.js';
+import { combined, LookupResolver } from '../lookup/resolver.js';
 import { unescapeFormula } from '../report/escape.js';
 import { FAILED_COLUMNS, isFailedReport, ReportWriter } from '../report/report-writer.js';
 import type { RowOutcome } from '../report/row-outcome.js';
+import { ProblemGroups, type ProblemGroup } from '../report/problems.js';
+import { problemHints } from './problem-hints.js';
 import { RowImporter } from './import-row.js';
 import { identityFieldOf } from './identity-field.js';
 import { DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS } from './options.js';
@@ -20,7 +22,7 @@ import { OrderedOutput } from './ordered-output.js';
 import { planRow, type PlanContext } from './plan-row.js';
 import { rowPolicy } from './decide.js';
 import { matchContext } from './match-record.js';
-import { prepareRow } from './prepare-row.js';
+import { prepareRow, type InvalidRowWithLookups } from './prepare-row.js';
 import { notAttempted, settledWithoutRequest, type ReadyRow } from './ready-row.js';
 import { SeenIdentities } from './seen-identities.js';
 import type { RunContext } from './setup.js';
@@ -33,6 +35,8 @@ export interface EngineResult {
   blankRows: number;
   /** A plan: distinct related records that find-or-create lookups would make, per object. */
   wouldCreate: Record<string, number>;
+  /** The invalid and failed rows' problems, grouped. */
+  problems: ProblemGroup[];
   retries: number;
   stopReason: StopReason | null;
 }
@@ -42,6 +46,7 @@ export class Engine {
   readonly #context: RunContext;
   readonly #logger: Logger;
   readonly #counts = new Map<string, number>();
+  readonly #problems = new ProblemGroups();
   /** `[object, value]` of each related record a plan would create, once each. */
   readonly #wouldCreate = new Set<string>();
   readonly #hardStop = new AbortController();
@@ -148,7 +153,7 @@ export class Engine {
           await this.#put(output, index, notAttempted(record.line, cells));
           continue;
         }
-        let prepared: ReadyRow | RowOutcome;
+        let prepared: ReturnType<typeof prepareRow>;
         try {
           prepared = prepareRow(record, cells, { compiled, ledger: this.#context.ledger, seen, policy, now: now() });
         } catch (error) {
@@ -163,15 +168,21 @@ export class Engine {
           await this.#put(output, index, prepared);
           continue;
         }
-        const settled = settledWithoutRequest(prepared);
+        const settled = 'invalid' in prepared ? undefined : settledWithoutRequest(prepared);
         if (settled) {
           await this.#put(output, index, settled);
           continue;
         }
+        const work = prepared;
         queue.concurrency = pacer.wantedConcurrency(concurrencyCap);
         await queue.onSizeLessThan(queue.concurrency);
         void queue.add(async () => {
-          const outcome = this.#stopReason ? notAttempted(prepared.line, prepared.cells) : await handle(prepared);
+          const outcome =
+            'invalid' in work
+              ? await withLookupProblems(work, resolver)
+              : this.#stopReason
+                ? notAttempted(work.line, work.cells)
+                : await handle(work);
           if (outcome.problem?.type === 'unauthorized' || outcome.problem?.type === 'forbidden') this.#stop('auth');
           if (outcome.problem?.type === 'state_unwritable') this.#stop('storage');
           if (outcome.problem?.type === 'rate_limiter_unavailable') this.#stop('rate_limiter');
@@ -193,6 +204,7 @@ export class Engine {
       rowsRead: this.#rowsRead,
       blankRows: this.#blankRows,
       wouldCreate: this.#wouldCreateCounts(),
+      problems: this.#problems.list(problemHints(this.#context.compiled, this.#context.definitions)),
       retries: this.#retries,
       stopReason: this.#stopReason,
     };
@@ -227,6 +239,7 @@ export class Engine {
 
   async #write(outcome: RowOutcome): Promise<void> {
     this.#counts.set(outcome.status, (this.#counts.get(outcome.status) ?? 0) + 1);
+    this.#problems.add(outcome);
     for (const create of outcome.wouldCreate ?? []) this.#wouldCreate.add(JSON.stringify([create.object, create.value.trim().toLowerCase()]));
     this.#rowsDone += 1;
     const columns = this.#reportColumns;
@@ -251,6 +264,20 @@ export class Engine {
     this.#graceTimer = setTimeout(() => this.#hardStop.abort(new Error('stop grace period over')), graceMs);
   }
 
+}
+
+/** An invalid row, never sent, with the problems of its lookups added: one run shows all of them. */
+async function withLookupProblems(row: InvalidRowWithLookups, resolver: LookupResolver): Promise<RowOutcome> {
+  let resolved: Awaited<ReturnType<LookupResolver['resolveAll']>>;
+  try {
+    resolved = await resolver.resolveAll(row.lookups);
+  } catch {
+    // No answer to a lookup (network, stop): the row's own problems are what it reports.
+    return row.invalid;
+  }
+  if (resolved.ok) return row.invalid;
+  const problems = [...row.invalid.problems, ...resolved.problems];
+  return { ...row.invalid, problem: combined(problems), problems };
 }
 
 /** The ledger cannot be read or written (disk full, I/O error). */

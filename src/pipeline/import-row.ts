@@ -97,7 +97,7 @@ export class RowImporter {
 
   async #create(row: ReadyRow, attemptsBefore = 0): Promise<RowOutcome> {
     const resolved = await this.#deps.resolver.resolveAll(row.relationships);
-    if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem });
+    if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem, problems: resolved.problems });
     const key = createKey(this.#deps.namespace, row);
     const body = createBody(row, resolved.ids, this.#deps.definitions);
     this.#deps.ledger.markInFlight({
@@ -156,7 +156,7 @@ export class RowImporter {
   async #update(row: ReadyRow, entry: LedgerEntry, changed: ChangedKeys, attemptsBefore = 0): Promise<RowOutcome> {
     const opportunityId = entry.opportunityId!;
     const resolved = await this.#deps.resolver.resolveAll(changedRelationships(row, changed));
-    if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem, entry });
+    if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem, problems: resolved.problems, entry });
     const key = updateKey(this.#deps.namespace, row, entry);
     const body = updateBody(row, changed, resolved.ids, this.#deps.definitions, OBJECTS[this.#deps.object].updatesRelationshipsBy);
     this.#deps.ledger.markInFlight({

@@ -42,12 +42,12 @@ export async function planRow(row: ReadyRow, context: PlanContext): Promise<RowO
     }
     case 'create': {
       const resolved = await resolver.resolveAll(row.relationships);
-      if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: 0, problem: resolved.problem });
+      if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: 0, problem: resolved.problem, problems: resolved.problems });
       return outcomeOf(row, 'would_create', { attempts: 0, key: createKey(namespace, row), ...alsoCreates(resolved.wouldCreate) });
     }
     case 'update': {
       const resolved = await resolver.resolveAll(changedRelationships(row, action.changed));
-      if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: 0, problem: resolved.problem, entry: action.entry });
+      if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: 0, problem: resolved.problem, problems: resolved.problems, entry: action.entry });
       return {
         ...outcomeOf(row, 'would_update', {
           attempts: 0,

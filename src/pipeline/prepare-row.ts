@@ -7,6 +7,9 @@ import type { Ledger } from '../ledger/index.js';
 import { canonicalPayload, mapRow, payloadHash, type CompiledMapping } from '../mapping/index.js';
 import type { CsvRecord } from '../reader/types.js';
 import type { RowOutcome } from '../report/row-outcome.js';
+import type { RowProblem } from '../errors.js';
+import { combined } from '../lookup/resolver.js';
+import type { RelationshipInput } from '../mapping/types.js';
 import { decide, type RowPolicy } from './decide.js';
 import { IDEMPOTENCY_WINDOW_MS } from './options.js';
 import { invalid, type ReadyRow } from './ready-row.js';
@@ -20,7 +23,13 @@ export interface PrepareContext {
   now: number;
 }
 
-export function prepareRow(record: CsvRecord, cells: readonly string[], context: PrepareContext): ReadyRow | RowOutcome {
+/** An invalid row whose relationships still need their lookups, so that one run shows every problem of it. */
+export interface InvalidRowWithLookups {
+  invalid: RowOutcome & { problems: readonly RowProblem[] };
+  lookups: Record<string, RelationshipInput>;
+}
+
+export function prepareRow(record: CsvRecord, cells: readonly string[], context: PrepareContext): ReadyRow | RowOutcome | InvalidRowWithLookups {
   const { compiled, ledger, seen } = context;
   if (record.error) {
     return invalid(record.line, cells, { type: 'invalid_csv', code: record.error.code, param: '', message: record.error.message });
@@ -28,8 +37,9 @@ export function prepareRow(record: CsvRecord, cells: readonly string[], context:
   const mapped = mapRow(compiled, cells);
   // A row refused locally does not claim its identity: a later, valid row with it is imported.
   if (!mapped.ok) {
-    const [first, ...rest] = mapped.problems;
-    return invalid(record.line, cells, { ...first!, message: [first!.message, ...rest.map((problem) => problem.message)].join('; ') });
+    const refused = { ...invalid(record.line, cells, combined(mapped.problems)), problems: mapped.problems };
+    const lookups = Object.entries(mapped.relationships).filter(([, input]) => input.kind !== 'ids');
+    return lookups.length === 0 ? refused : { invalid: refused, lookups: Object.fromEntries(lookups) };
   }
   const firstLine = seen.firstLine(mapped.identity, record.line);
   if (firstLine !== undefined) {

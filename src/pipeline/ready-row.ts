@@ -24,6 +24,8 @@ export interface OutcomeDetails {
   entity?: Entity;
   entry?: LedgerEntry | undefined;
   problem?: RowProblem;
+  /** Every problem, when there are several. */
+  problems?: readonly RowProblem[];
   wouldCreate?: RowOutcome['wouldCreate'];
 }
 
@@ -37,6 +39,7 @@ export function outcomeOf(row: Pick<ReadyRow, 'line' | 'cells'>, status: RowStat
     idempotencyKey: details.key ?? details.entry?.idempotencyKey ?? null,
     attempts: details.attempts,
     ...(details.problem ? { problem: details.problem } : {}),
+    ...(details.problems && details.problems.length > 1 ? { problems: details.problems } : {}),
     ...(details.wouldCreate ? { wouldCreate: details.wouldCreate } : {}),
     cells: row.cells,
   };

@@ -69,6 +69,7 @@ async function run(mode: RunMode, command: string, options: RunOptions): Promise
       rowsRead: result.rowsRead,
       blankRows: result.blankRows,
       wouldCreate: result.wouldCreate,
+      problems: result.problems,
       pacer: context.pacer,
       retries: result.retries,
       stopReason: result.stopReason,

@@ -1,5 +1,6 @@
 /** `summary.json` and the run's exit code (design.md, "Report" and "Exit codes"). */
 import type { ReportFiles } from '../report/report-writer.js';
+import type { ProblemGroup } from '../report/problems.js';
 import type { RateLimiter } from '../pacing/rate-limiter.js';
 import type { RunMode, RunSettings } from './setup.js';
 import { IMPORT_STATUSES, PLAN_STATUSES } from '../report/row-outcome.js';
@@ -23,6 +24,8 @@ export interface RunSummary {
   blankRows: number;
   /** A plan: the distinct related records find-or-create lookups would make, per object (`{ "account": 40 }`). */
   wouldCreate?: Record<string, number>;
+  /** The invalid and failed rows' problems grouped by (code, column), the largest first, each with a hint. */
+  problems: ProblemGroup[];
   /** HTTP requests sent, retries included: writes, reads (definitions) and searches (lookups). */
   requests: { total: number; write: number; read: number; search: number };
   retries: number;
@@ -33,7 +36,7 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string;
   settings: RunSettings;
-  report: { dir: string; results: string; failed: string; summary: string };
+  report: { dir: string; results: string; failed: string; summary: string; problems: string };
 }
 
 export function exitCodeFor(mode: RunMode, counts: Record<string, number>, stopped: StopReason | null): number {
@@ -52,6 +55,7 @@ export function buildSummary(input: {
   rowsRead: number;
   blankRows: number;
   wouldCreate: Record<string, number>;
+  problems: ProblemGroup[];
   pacer: RateLimiter;
   retries: number;
   stopReason: StopReason | null;
@@ -73,6 +77,7 @@ export function buildSummary(input: {
     rowsRead: input.rowsRead,
     blankRows: input.blankRows,
     ...(input.mode === 'plan' ? { wouldCreate: input.wouldCreate } : {}),
+    problems: input.problems,
     requests: { total: write + read + search, write, read, search },
     retries: input.retries,
     rateLimited: input.pacer.rateLimited,
@@ -81,6 +86,6 @@ export function buildSummary(input: {
     startedAt: new Date(input.startedAt).toISOString(),
     finishedAt: new Date(input.finishedAt).toISOString(),
     settings: input.settings,
-    report: { dir: input.files.dir, results: input.files.results, failed: input.files.failed, summary: input.files.summary },
+    report: { dir: input.files.dir, results: input.files.results, failed: input.files.failed, summary: input.files.summary, problems: input.files.problems },
   };
 }

@@ -8,6 +8,8 @@ import { open, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { stringify, type Stringifier } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import type { ProblemGroup } from './problems.js';
 import { ImportError } from '../errors.js';
 import { escapeFormula } from './escape.js';
 import { FAILED_FILE_STATUSES, type RowOutcome } from './row-outcome.js';
@@ -46,6 +48,7 @@ export interface ReportFiles {
   results: string;
   failed: string;
   summary: string;
+  problems: string;
 }
 
 export function reportFiles(dir: string): ReportFiles {
@@ -55,6 +58,7 @@ export function reportFiles(dir: string): ReportFiles {
     results: join(absolute, 'results.csv'),
     failed: join(absolute, 'failed.csv'),
     summary: join(absolute, 'summary.json'),
+    problems: join(absolute, 'problems.csv'),
   };
 }
 
@@ -120,7 +124,7 @@ export async function prepareReportDir(dir: string): Promise<ReportFiles> {
     mkdirSync(files.dir, { recursive: true, mode: 0o700 });
     // An earlier run's files go: the new ones are created owner-only (an existing file would keep
     // its mode), and a stale summary.json cannot pass for this run's if this one is cut short.
-    await Promise.all([files.results, files.failed, files.summary].map((file) => rm(file, { force: true })));
+    await Promise.all([files.results, files.failed, files.summary, files.problems].map((file) => rm(file, { force: true })));
     const probe = await open(files.results, 'w', PRIVATE_FILE_MODE);
     await probe.close();
   } catch (error) {
@@ -206,6 +210,8 @@ export class ReportWriter {
       this.#failed.stringifier.end();
       await Promise.all([this.#results.done, this.#failed.done]);
       this.#throwIfFailed();
+      const problems = (summary as { problems?: readonly ProblemGroup[] }).problems ?? [];
+      await writeFile(this.files.problems, problemsCsv(problems), { mode: PRIVATE_FILE_MODE });
       await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       this.#fail(this.files.summary, error);
@@ -230,6 +236,14 @@ export class ReportWriter {
     while (shaped.length < this.#header.length) shaped.push('');
     return shaped;
   }
+}
+
+/** problems.csv: one line per group of problems, the largest first. */
+function problemsCsv(groups: readonly ProblemGroup[]): string {
+  return stringifySync(
+    [['code', 'column', 'count', 'lines', 'values', 'hint'], ...groups.map((group) => [group.code, group.column, group.count, group.lines.join(' '), group.values.join(' | '), group.hint])],
+    { record_delimiter: 'unix', cast: { string: escapeFormula } },
+  );
 }
 
 /** Resolves when the stream takes more, or when it failed and closed (it will never drain then). */

@@ -55,6 +55,8 @@ export interface RowOutcome {
   /** HTTP requests made for the row (0 when nothing was sent). */
   attempts: number;
   problem?: RowProblem;
+  /** Every problem of the row when it has several (`problem` then carries all their messages). */
+  problems?: readonly RowProblem[];
   /** For an update (done, or in a plan, to be done): what changes, `amount: 100 → 120; $stage: Prospecting → Closed Won`. */
   changes?: string;
   /** In a plan: the related records a find-or-create lookup would make for this row. */
