@@ -1,0 +1,137 @@
+/**
+ * Problems grouped with ready fixes, and every problem of a row at once (issue "From a raw export to a
+ * clean plan"): a plan over an export with six kinds of problems, against the emulator.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { runPlan } from '../../src/pipeline/run.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/options.js';
+import { createWorkspace, csvText, type Workspace } from '../helpers/workspace.js';
+
+const MAPPING = {
+  object: 'opportunity',
+  namespace: 'problems',
+  identity: ['Record ID'],
+  fields: {
+    $name: 'Deal Name',
+    $stage: 'Stage',
+    amount: 'Amount',
+    probability: 'Probability',
+    closeDate: { column: 'Close Date', format: 'dd/MM/yyyy' },
+    legacyId: 'Record ID',
+  },
+  relationships: {
+    $account: { column: 'Company', lookup: { object: 'account', by: '$name' } },
+    $owner: { column: 'Owner', lookup: { object: 'member', by: '$email' } },
+  },
+};
+
+const HEADER = ['Record ID', 'Deal Name', 'Stage', 'Amount', 'Probability', 'Close Date', 'Company', 'Owner'];
+const GOOD = ['Proposal', '100', '50', '01/03/2026', 'Initech', 'ada.lovelace@example.com'];
+
+/** Rows R1… with one kind of problem each where named, the rest good. */
+function row(id: number, changes: Partial<Record<(typeof HEADER)[number], string>> = {}): string[] {
+  const cells = [`R${id}`, `Deal ${id}`, ...GOOD];
+  for (const [column, value] of Object.entries(changes)) cells[HEADER.indexOf(column)] = value!;
+  return cells;
+}
+
+const ROWS = [
+  row(1),
+  row(2, { Stage: 'closedwon' }),
+  row(3, { Stage: 'contract sent' }),
+  row(4, { Stage: 'closedwon' }),
+  row(5, { 'Close Date': '2026-03-01' }),
+  row(6, { 'Close Date': '2026-04-15' }),
+  row(7, { Amount: '12.345' }),
+  row(8, { Company: 'Soylent Corp' }),
+  row(9, { Company: 'Tyrell Corp' }),
+  row(10, { Owner: 'nobody@example.com' }),
+  row(11, { Probability: '\\N' }),
+  row(12, { Probability: '\\N' }),
+  // A bad amount and an unknown owner on one row: both reported in one run.
+  row(13, { Amount: '1,5x', Owner: 'ghost@example.com' }),
+];
+
+let emulator: RunningEmulator;
+let workspace: Workspace;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ rate: 500, readRate: 500, searchRate: 500 });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+beforeEach(() => {
+  emulator.reset();
+  workspace = createWorkspace();
+});
+afterEach(() => {
+  workspace.remove();
+});
+
+function options(mapping: unknown, report: string) {
+  return {
+    csvPath: workspace.write('export.csv', csvText([HEADER, ...ROWS])),
+    mappingPath: workspace.writeJson(`${report}.json`, mapping),
+    outDir: workspace.path(report),
+    statePath: workspace.path('state.db'),
+    baseUrl: emulator.url,
+    apiKey: 'sk_lf_problems',
+  };
+}
+
+describe('grouped problems', () => {
+  test('one group per kind of problem, with counts, lines, values and a hint; the same in problems.csv', async () => {
+    const summary = await runPlan(options(MAPPING, 'plan'));
+    const groups = new Map(summary.problems.map((group) => [`${group.code}@${group.column}`, group]));
+
+    expect([...groups.keys()].sort()).toEqual(
+      [
+        'unknown_option@Stage',
+        'bad_date@Close Date',
+        'too_many_decimals@Amount',
+        'not_a_number@Amount',
+        'lookup_not_found@Company',
+        'lookup_not_found@Owner',
+        'not_a_number@Probability',
+      ].sort(),
+    );
+    expect(groups.get('unknown_option@Stage')).toMatchObject({ count: 3, lines: [3, 4, 5], values: ['closedwon', 'contract sent'] });
+    expect(groups.get('bad_date@Close Date')).toMatchObject({ count: 2, lines: [6, 7] });
+    expect(groups.get('bad_date@Close Date')!.hint).toContain('"yyyy-MM-dd"');
+    expect(groups.get('too_many_decimals@Amount')).toMatchObject({ count: 1, lines: [8] });
+    expect(groups.get('too_many_decimals@Amount')!.hint).toContain('"round": 2');
+    expect(groups.get('lookup_not_found@Company')).toMatchObject({ count: 2, lines: [9, 10], values: ['Soylent Corp', 'Tyrell Corp'] });
+    expect(groups.get('lookup_not_found@Company')!.hint).toContain('"create"');
+    expect(groups.get('lookup_not_found@Owner')).toMatchObject({ count: 2, lines: [11, 14] });
+    expect(groups.get('not_a_number@Probability')).toMatchObject({ count: 2, lines: [12, 13], values: ['\\N'] });
+
+    const csv = readFileSync(workspace.path('plan/problems.csv'), 'utf8').split('\n');
+    expect(csv[0]).toBe('code,column,count,lines,values,hint');
+    expect(csv.filter((line) => line.startsWith('unknown_option,Stage,3,3 4 5,'))).toHaveLength(1);
+    expect(summary.exitCode).toBe(1);
+  });
+
+  test('a row with a bad amount and an unknown owner reports both in one run', async () => {
+    await runPlan(options(MAPPING, 'plan'));
+    const r13 = workspace.readCsv('plan/results.csv').find((result) => result['Record ID'] === 'R13')!;
+    expect(r13['status']).toBe('invalid');
+    expect(r13['error_message']).toContain('"1,5x"');
+    expect(r13['error_message']).toContain('ghost@example.com');
+  });
+
+  test('pasting the values hint into the mapping makes those rows plan cleanly', async () => {
+    const first = await runPlan(options(MAPPING, 'plan'));
+    const hint = first.problems.find((group) => group.code === 'unknown_option')!.hint;
+    const values = JSON.parse(hint.slice(hint.indexOf('"values": ') + '"values": '.length)) as Record<string, string>;
+    expect(values).toEqual({ closedwon: 'Closed Won', 'contract sent': 'Negotiation' });
+
+    const fixed = { ...MAPPING, fields: { ...MAPPING.fields, $stage: { column: 'Stage', values } } };
+    const second = await runPlan(options(fixed, 'plan-fixed'));
+    const statuses = new Map(workspace.readCsv('plan-fixed/results.csv').map((result) => [result['Record ID'], result['status']]));
+    for (const id of ['R2', 'R3', 'R4']) expect(statuses.get(id)).toBe('would_create');
+    expect(second.problems.some((group) => group.code === 'unknown_option')).toBe(false);
+  });
+});
