@@ -23,7 +23,7 @@ import { planRow, type PlanContext } from './plan-row.js';
 import { rowPolicy } from './decide.js';
 import { matchContext } from './match-record.js';
 import { prepareRow, type InvalidRowWithLookups } from './prepare-row.js';
-import { notAttempted, settledWithoutRequest, type ReadyRow } from './ready-row.js';
+import { notAttempted, settledWithoutRequest, withNotes, type ReadyRow } from './ready-row.js';
 import { SeenIdentities } from './seen-identities.js';
 import type { RunContext } from './setup.js';
 import type { StopReason } from './summary.js';
@@ -134,8 +134,8 @@ export class Engine {
       definitions: this.#context.definitions,
       match: compiled.matchField === undefined ? undefined : matchContext(this.#context, compiled.matchField, resolver, this.#hardStop.signal),
     };
-    const handle = (row: ReadyRow): Promise<RowOutcome> =>
-      mode === 'plan' ? planRow(row, planContext) : importer.import(row);
+    const handle = async (row: ReadyRow): Promise<RowOutcome> =>
+      withNotes(row, mode === 'plan' ? await planRow(row, planContext) : await importer.import(row));
     let sequence = 0;
     try {
       for await (const record of source.records) {
@@ -169,8 +169,9 @@ export class Engine {
           continue;
         }
         const settled = 'invalid' in prepared ? undefined : settledWithoutRequest(prepared);
+        // A note (a rounded cell) on a row that needs no request is still said.
         if (settled) {
-          await this.#put(output, index, settled);
+          await this.#put(output, index, 'invalid' in prepared ? settled : withNotes(prepared, settled));
           continue;
         }
         const work = prepared;

@@ -67,5 +67,5 @@ export function prepareRow(record: CsvRecord, cells: readonly string[], context:
     now: context.now,
     idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
   });
-  return { line: record.line, cells, identity: mapped.identity, ...row, payload, payloadHash: hash, action };
+  return { line: record.line, cells, identity: mapped.identity, ...row, payload, payloadHash: hash, action, ...(mapped.notes ? { notes: mapped.notes } : {}) };
 }

@@ -2,7 +2,7 @@
 import type { RowProblem } from '../errors.js';
 import type { LedgerEntry } from '../ledger/types.js';
 import type { Entity, FieldWriteValue } from '../lightfield/types.js';
-import type { RelationshipInput } from '../mapping/types.js';
+import type { RelationshipInput, RowNote } from '../mapping/types.js';
 import type { RowOutcome, RowStatus } from '../report/row-outcome.js';
 import type { RowAction } from './decide.js';
 
@@ -16,6 +16,8 @@ export interface ReadyRow {
   payload: string;
   payloadHash: string;
   action: RowAction;
+  /** What the mapping changed in a cell (`round`): shown in the row's `changes`, never silent. */
+  notes?: readonly RowNote[];
 }
 
 export interface OutcomeDetails {
@@ -95,4 +97,11 @@ export function skippedExisting(row: ReadyRow, recordId: string | null, entry?: 
     }),
     recordId,
   };
+}
+
+/** The row's notes (a rounded cell) before what its update changes, in the `changes` column. */
+export function withNotes(row: ReadyRow, outcome: RowOutcome): RowOutcome {
+  if (row.notes === undefined || row.notes.length === 0) return outcome;
+  const changes = [...row.notes.map((note) => note.message), ...(outcome.changes ? [outcome.changes] : [])].join('; ');
+  return { ...outcome, changes };
 }

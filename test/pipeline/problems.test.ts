@@ -134,4 +134,13 @@ describe('grouped problems', () => {
     for (const id of ['R2', 'R3', 'R4']) expect(statuses.get(id)).toBe('would_create');
     expect(second.problems.some((group) => group.code === 'unknown_option')).toBe(false);
   });
+
+  test('a cell changed by "round" is never silent: the row says so in its changes column', async () => {
+    const rounding = { ...MAPPING, fields: { ...MAPPING.fields, amount: { column: 'Amount', round: 2 } } };
+    const summary = await runPlan(options(rounding, 'plan-round'));
+    const r7 = workspace.readCsv('plan-round/results.csv').find((result) => result['Record ID'] === 'R7')!;
+    expect(r7['status']).toBe('would_create');
+    expect(r7['changes']).toContain('"12.345"');
+    expect(summary.problems.some((group) => group.code === 'too_many_decimals')).toBe(false);
+  });
 });
