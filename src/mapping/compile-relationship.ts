@@ -7,6 +7,13 @@ import { compileFields } from './compile.js';
 import { closestMatches, describeKeys, normalizeLabel } from './suggest.js';
 import type { CompiledField, CompiledRelationship, LookupObject, LookupSpec, RelationshipSpec } from './types.js';
 
+/**
+ * Relationships the API documents as read-only (managed from the other record: a task's or note's own
+ * `$opportunity`, `$account`), for definitions that do not say `readOnly` (it is not in the OpenAPI
+ * spec). Older SDKs spelled them in the plural.
+ */
+const DOCUMENTED_READ_ONLY: readonly string[] = ['$task', '$note', '$meeting', '$tasks', '$notes', '$meetings'];
+
 /** Which `by` each lookup object supports. */
 const LOOKUP_BY: Record<LookupObject, ReadonlyArray<LookupSpec['by']>> = {
   account: ['$name', '$website', 'import'],
@@ -43,7 +50,7 @@ export function compileRelationship(
     problems.add('mapping_unknown_relationship', path, `no relationship "${key}" is defined on ${definitions.objectType} records${suggestRelationships(key, definitions)}`);
     return undefined;
   }
-  if (definition.readOnly === true) {
+  if (definition.readOnly === true || (definition.readOnly === undefined && DOCUMENTED_READ_ONLY.includes(key))) {
     problems.add('mapping_read_only', path, `${key} ("${definition.label}") is read-only in Lightfield (it is managed from the other record) and cannot be imported`);
     return undefined;
   }
