@@ -8,6 +8,7 @@ import type { RowProblem } from '../errors.js';
 import type { LightfieldClient, RequestOptions } from '../lightfield/client.js';
 import type { Entity } from '../lightfield/types.js';
 import type { RelationshipInput } from '../mapping/types.js';
+import { quoteText } from '../quote-text.js';
 
 export type Resolution = { ok: true; ids: string[] } | { ok: false; problem: RowProblem };
 
@@ -68,7 +69,7 @@ export class LookupResolver {
   async #lookup(key: string, input: LookupInput, normalized: string): Promise<Resolution> {
     const matches = await this.#find(input, normalized);
     if (matches.length === 1) return { ok: true, ids: [matches[0]!.id] };
-    const what = `${input.object} with ${input.by} "${input.value}"`;
+    const what = `${input.object} with ${input.by} ${quoteText(input.value)}`;
     if (matches.length === 0) {
       return {
         ok: false,
@@ -76,7 +77,7 @@ export class LookupResolver {
           type: 'lookup_failed',
           code: 'lookup_not_found',
           param: input.column,
-          message: `column "${input.column}" (${key}): no ${what} in Lightfield`,
+          message: `column ${quoteText(input.column)} (${key}): no ${what} in Lightfield`,
         },
       };
     }
@@ -91,7 +92,7 @@ export class LookupResolver {
         type: 'lookup_failed',
         code: 'lookup_ambiguous',
         param: input.column,
-        message: `column "${input.column}" (${key}): ${matches.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`,
+        message: `column ${quoteText(input.column)} (${key}): ${matches.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`,
       },
     };
   }

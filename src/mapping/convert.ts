@@ -10,6 +10,7 @@ import { readEmail, readSocialHandle, readTelephone, readUrl, type ItemResult } 
 import { checkAddress, checkFullName, readAddress, readFullName } from './convert-structured.js';
 import { selectMany, selectOne, type OptionIndex } from './convert-select.js';
 import type { CellConverter, Conversion } from './types.js';
+import { quoteText } from '../quote-text.js';
 
 /** Cell texts a CHECKBOX reads as true / false when the mapping gives none (compared lower-cased). */
 export const DEFAULT_TRUE_VALUES: readonly string[] = ['true', 'yes', 'y', '1'];
@@ -120,7 +121,7 @@ function listConverter(reading: FieldReading, readItem: (text: string) => ItemRe
     for (const item of items) {
       const result = readItem(item);
       if (!result.ok) {
-        return items.length > 1 ? { ...result, expected: `${result.expected} (${JSON.stringify(item)} is not)` } : result;
+        return items.length > 1 ? { ...result, expected: `${result.expected} (${quoteText(item)} is not)` } : result;
       }
       if (!values.includes(result.value)) values.push(result.value);
     }

@@ -7,6 +7,7 @@ import type { RowProblem } from '../errors.js';
 import type { FieldWriteValue } from '../lightfield/types.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
 import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, RelationshipInput } from './types.js';
+import { quoteText } from '../quote-text.js';
 
 /** Cell values longer than this are shortened in messages. */
 const MAX_VALUE_SHOWN = 80;
@@ -23,7 +24,7 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
       type: 'missing_value',
       code: 'missing_identity',
       param: columns[0] ?? '',
-      message: `${columns.length === 1 ? 'column' : 'columns'} ${columns.map((column) => `"${column}"`).join(', ')}: empty, but the mapping's "identity" needs a value to tell records apart`,
+      message: `${columns.length === 1 ? 'column' : 'columns'} ${columns.map((column) => quoteText(column)).join(', ')}: empty, but the mapping's "identity" needs a value to tell records apart`,
     });
   }
 
@@ -69,7 +70,7 @@ function mapField(field: CompiledField, cells: readonly string[], problems: RowP
       type: 'invalid_value',
       code: result.code,
       param: column,
-      message: `column "${column}": ${quote(cell)} is not ${result.expected}`,
+      message: `column ${quoteText(column)}: ${quote(cell)} is not ${result.expected}`,
     });
     return undefined;
   }
@@ -85,7 +86,7 @@ function emptyField(field: CompiledField, column: string, problems: RowProblem[]
       type: 'missing_value',
       code: 'missing_value',
       param: column,
-      message: `column "${column}": empty, but ${field.key} is required`,
+      message: `column ${quoteText(column)}: empty, but ${field.key} is required`,
     });
   }
   return undefined;
@@ -117,7 +118,7 @@ function mapRelationship(
         type: 'missing_value',
         code: 'missing_value',
         param: column,
-        message: `column "${column}": empty, but ${relationship.key} is required`,
+        message: `column ${quoteText(column)}: empty, but ${relationship.key} is required`,
       });
     }
     return undefined;
@@ -134,7 +135,7 @@ function mapRelationship(
       type: 'invalid_value',
       code: 'not_an_id',
       param: column,
-      message: `column "${column}": ${quote(shown)} is not ${describeId(relationship.objectType, relationship.idPrefix)}${which}`,
+      message: `column ${quoteText(column)}: ${quote(shown)} is not ${describeId(relationship.objectType, relationship.idPrefix)}${which}`,
     });
     return undefined;
   }
@@ -144,7 +145,7 @@ function mapRelationship(
       type: 'invalid_value',
       code: 'too_many_values',
       param: column,
-      message: `column "${column}": ${quote(shown)} is not one ID: ${relationship.key} links a single ${relationship.objectType}`,
+      message: `column ${quoteText(column)}: ${quote(shown)} is not one ID: ${relationship.key} links a single ${relationship.objectType}`,
     });
     return undefined;
   }
@@ -174,7 +175,7 @@ function nulCharacter(column: string): RowProblem {
     type: 'invalid_value',
     code: 'nul_character',
     param: column,
-    message: `column "${column}": holds a NUL character (binary data, or a file in another encoding: see --encoding); remove it`,
+    message: `column ${quoteText(column)}: holds a NUL character (binary data, or a file in another encoding: see --encoding); remove it`,
   };
 }
 
@@ -185,13 +186,11 @@ function unexpected(key: string, column: string, error: unknown): RowProblem {
     type: 'invalid_value',
     code: 'conversion_error',
     param: column,
-    message: `column "${column}": could not be read into ${key} (${reason})`,
+    message: `column ${quoteText(column)}: could not be read into ${key} (${reason})`,
   };
 }
 
-/** The value as JSON text, shortened to {@link MAX_VALUE_SHOWN} characters. */
+/** The value as JSON text, invisible characters escaped, shortened to {@link MAX_VALUE_SHOWN} characters. */
 function quote(value: string): string {
-  const characters = [...value];
-  const shown = characters.length > MAX_VALUE_SHOWN ? `${characters.slice(0, MAX_VALUE_SHOWN - 1).join('')}…` : value;
-  return JSON.stringify(shown);
+  return quoteText(value, MAX_VALUE_SHOWN);
 }

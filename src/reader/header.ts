@@ -4,6 +4,7 @@
  * mapping matches column names trimmed.
  */
 import { ImportError } from '../errors.js';
+import { quoteText } from '../quote-text.js';
 
 /** Throws a `csv_header` {@link ImportError} naming every problem of the header of `path`. */
 export function checkHeader(header: readonly string[], path: string): void {
@@ -34,7 +35,7 @@ export function checkHeader(header: readonly string[], path: string): void {
   }
   for (const [name, positions] of positionsByName) {
     if (positions.length > 1) {
-      problems.push(`the column ${JSON.stringify(name)} appears ${positions.length} times (columns ${listPositions(positions)})`);
+      problems.push(`the column ${quoteText(name)} appears ${positions.length} times (columns ${listPositions(positions)})`);
     }
   }
   if (problems.length > 0) {
