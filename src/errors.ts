@@ -52,7 +52,9 @@ export type ImportErrorCode =
    * The report could not be written part way through a run (disk full, I/O error): the run stopped
    * after its requests in flight (exit 3); the ledger holds every row sent, so rerunning resumes.
    */
-  | 'report_incomplete';
+  | 'report_incomplete'
+  /** The shared rate budget (`--redis`) cannot be reached: exit 2 at start-up, a stop (exit 3) mid-run. */
+  | 'rate_limiter_unavailable';
 
 export class ImportError extends Error {
   override readonly name = 'ImportError';

@@ -1,5 +1,5 @@
 /**
- * The baselines the importer is measured against: the same LightfieldClient (and Pacer) as the
+ * The baselines the importer is measured against: the same LightfieldClient (and RateLimiter) as the
  * importer, creating opportunities in a bare loop with `concurrency` workers, no CSV, mapping,
  * ledger or report. Run as its own process, like the CLI, so both pay the same process costs.
  *
@@ -10,13 +10,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LightfieldClient } from '../../dist/lightfield/client.js';
-import { Pacer } from '../../dist/send/pacer.js';
+import { RateLimiter } from '../../dist/pacing/rate-limiter.js';
 
 const [rowsText, concurrencyText, rateText, accountId] = process.argv.slice(2);
 const rows = Number(rowsText);
 const concurrency = Number(concurrencyText);
 const rate = Number(rateText);
-const pacer = new Pacer({ rate });
+const pacer = new RateLimiter({ rate });
 const client = new LightfieldClient({ pacer });
 const run = randomUUID();
 

@@ -1,7 +1,7 @@
 /**
  * High-rate overhead: the emulator allows 2,000 writes/s with no added latency, so local costs
  * decide the pace. The importer imports 20,000 rows; a bare loop of client creates (same
- * LightfieldClient and Pacer, same concurrency, no CSV, mapping, ledger or report) sends 20,000.
+ * LightfieldClient and RateLimiter, same concurrency, no CSV, mapping, ledger or report) sends 20,000.
  * Ratio of their rows/s, alternating, median of the pairs.
  */
 import { join } from 'node:path';

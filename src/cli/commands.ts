@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 
-export type CommandName = 'import' | 'plan' | 'retry' | 'emulator' | 'demo';
+export type CommandName = 'import' | 'plan' | 'retry' | 'emulator' | 'demo' | 'mapping-init';
 
 export interface GlobalArguments {
   apiKey?: string;
@@ -23,6 +23,7 @@ export interface SendArguments {
   timeout: number;
   wait: number;
   update: boolean;
+  redis?: string;
 }
 
 export interface ImportArguments extends GlobalArguments, SendArguments {
@@ -46,6 +47,10 @@ export interface EmulatorArguments extends GlobalArguments {
   latency?: string;
   faults?: number;
   indexLag: number;
+  errorEnvelope: 'wrapped' | 'unwrapped';
+  conflictType: 'conflict' | 'idempotency_conflict';
+  retryAfterMs: boolean;
+  definitionExtras: boolean;
 }
 
 export interface DemoArguments extends GlobalArguments {
@@ -53,8 +58,19 @@ export interface DemoArguments extends GlobalArguments {
   rate: number;
 }
 
+export interface MappingInitArguments extends GlobalArguments {
+  csv: string;
+  object: 'opportunity';
+  out: string;
+  force: boolean;
+  limit?: number;
+  delimiter?: string;
+  encoding?: string;
+}
+
 export type ParsedCommand =
   | { command: 'import' | 'plan'; args: ImportArguments }
+  | { command: 'mapping-init'; args: MappingInitArguments }
   | { command: 'retry'; args: RetryArguments }
   | { command: 'emulator'; args: EmulatorArguments }
   | { command: 'demo'; args: DemoArguments };
@@ -114,6 +130,13 @@ function sendOptions<T>(yargs: Argv<T>): Argv<T & SendArguments> {
       group: SENDING,
       default: 30,
       describe: 'Seconds to wait for one answer before retrying with the same key',
+    })
+    .option('redis', {
+      type: 'string',
+      group: SENDING,
+      describe:
+        'Share the rate budget with every importer writing into the same organization, through this Redis ' +
+        '(redis://host:port) [default: env LIGHTFIELD_IMPORT_REDIS; unset: this process paces alone]',
     })
     .option('update', {
       type: 'boolean',
@@ -191,6 +214,22 @@ export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Pro
           .option('csv', { type: 'string', describe: 'Source CSV [default: the one of the earlier run]' }),
       (argv) => run({ command: 'retry', args: argv as unknown as RetryArguments }),
     )
+    .command('mapping', 'Write a first mapping file from a CSV export (mapping init)', (command) =>
+      command
+        .command(
+          'init <csv>',
+          'Suggest a mapping from the CSV header, a sample of rows and the definitions; prints what it matched and what to check',
+          (init) =>
+            readOptions(init)
+              .positional('csv', { type: 'string', demandOption: true, describe: 'The CSV export' })
+              .option('object', { type: 'string', choices: ['opportunity'], default: 'opportunity', describe: 'The Lightfield object each row becomes' })
+              .option('out', { alias: 'o', type: 'string', default: 'mapping.json', describe: 'The mapping file to write' })
+              .option('force', { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' })
+              .example('$0 mapping init deals.csv -o deals.mapping.json', 'Write a mapping for deals.csv, then plan with -m deals.mapping.json'),
+          (argv) => run({ command: 'mapping-init', args: argv as unknown as MappingInitArguments }),
+        )
+        .demandCommand(1, 'Name a mapping command: init.'),
+    )
     .command(
       'emulator',
       'Run the local Lightfield API emulator on loopback (for trying a mapping, tests, benchmarks)',
@@ -201,7 +240,27 @@ export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Pro
           .option('rate', { type: 'number', default: 25, describe: 'Write requests per second it allows' })
           .option('latency', { type: 'string', describe: "Added latency in ms: '200' or '80-250'" })
           .option('faults', { type: 'number', describe: 'Share of write requests that fail (0–1): 5xx, drops, commit-then-5xx' })
-          .option('index-lag', { type: 'number', default: 0, describe: 'Ms before a write shows up in list endpoints' }),
+          .option('index-lag', { type: 'number', default: 0, describe: 'Ms before a write shows up in list endpoints' })
+          .option('error-envelope', {
+            choices: ['wrapped', 'unwrapped'] as const,
+            default: 'wrapped' as const,
+            describe: 'Error bodies as { "error": {...} } (docs) or bare { type, message, ... } (OpenAPI spec)',
+          })
+          .option('conflict-type', {
+            choices: ['conflict', 'idempotency_conflict'] as const,
+            default: 'conflict' as const,
+            describe: 'The type of a 409 for an Idempotency-Key in flight',
+          })
+          .option('retry-after-ms', {
+            type: 'boolean',
+            default: true,
+            describe: 'Send retry-after-ms besides Retry-After on 429 (--no-retry-after-ms: only Retry-After)',
+          })
+          .option('definition-extras', {
+            type: 'boolean',
+            default: true,
+            describe: 'Definitions carry slug, system and relationship readOnly (--no-definition-extras: only what the spec has)',
+          }),
       (argv) => run({ command: 'emulator', args: argv as unknown as EmulatorArguments }),
     )
     .command(
@@ -213,7 +272,7 @@ export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Pro
           .option('rate', { type: 'number', default: 25, describe: 'Emulated write limit per second' }),
       (argv) => run({ command: 'demo', args: argv as unknown as DemoArguments }),
     )
-    .demandCommand(1, 'Name a command: import, plan, retry, emulator or demo.')
+    .demandCommand(1, 'Name a command: import, plan, retry, mapping init, emulator or demo.')
     .strict()
     .epilogue(
       'Exit codes: 0 every row landed (or plan: no invalid row); 1 some rows failed or were invalid; ' +

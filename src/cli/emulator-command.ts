@@ -23,6 +23,10 @@ export async function runEmulatorCommand(args: EmulatorArguments, signal: AbortS
     host: args.host,
     rate: args.rate,
     indexLagMs: args.indexLag,
+    errorEnvelope: args.errorEnvelope,
+    conflictType: args.conflictType,
+    retryAfterMs: args.retryAfterMs,
+    definitionExtras: args.definitionExtras,
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(args.apiKey !== undefined ? { apiKey: args.apiKey } : {}),
     ...(args.faults !== undefined && args.faults > 0

@@ -6,6 +6,7 @@ const STOP_EXPLANATION: Record<string, string> = {
   max_errors: 'stopped after --max-errors failed or invalid rows',
   auth: 'stopped: Lightfield refused the API key during the run',
   storage: 'stopped: the run ledger or the report could not be written (disk full?); the error is in the log',
+  rate_limiter: 'stopped: the shared rate budget in Redis (--redis) stopped answering; start Redis again (or drop --redis)',
 };
 
 export function formatSummary(summary: RunSummary, resumeCommand?: string): string {

@@ -4,13 +4,14 @@
  */
 import { createLogger, type LogLevel } from '../log/logger.js';
 import { runImport, runPlan } from '../pipeline/run.js';
-import { runRetry } from '../pipeline/retry.js';
+import { runRetry } from '../pipeline/retry-rows.js';
 import type { RunOptions } from '../pipeline/options.js';
 import type { CsvEncoding } from '../reader/types.js';
 import type { GlobalArguments, ImportArguments, ParsedCommand, SendArguments } from './commands.js';
 import { printSummary } from './print-summary.js';
 import { runDemo } from './demo.js';
 import { runEmulatorCommand } from './emulator-command.js';
+import { runMappingInitCommand } from './mapping-init-command.js';
 
 export async function runCommand(parsed: ParsedCommand, signal: AbortSignal): Promise<number> {
   // On a terminal the progress line and the summary say what a person needs; log pipelines get more.
@@ -36,6 +37,8 @@ export async function runCommand(parsed: ParsedCommand, signal: AbortSignal): Pr
       printSummary(summary, parsed.args.json);
       return summary.exitCode;
     }
+    case 'mapping-init':
+      return runMappingInitCommand(parsed.args, signal);
     case 'emulator':
       return runEmulatorCommand(parsed.args, signal);
     case 'demo':
@@ -44,8 +47,10 @@ export async function runCommand(parsed: ParsedCommand, signal: AbortSignal): Pr
 }
 
 function commonOptions(args: GlobalArguments & SendArguments, signal: AbortSignal): Omit<RunOptions, 'csvPath' | 'mappingPath'> {
+  const redisUrl = args.redis ?? process.env['LIGHTFIELD_IMPORT_REDIS'];
   return {
     ...(args.apiKey !== undefined ? { apiKey: args.apiKey } : {}),
+    ...(redisUrl !== undefined && redisUrl !== '' ? { redisUrl } : {}),
     ...(args.baseUrl !== undefined ? { baseUrl: args.baseUrl } : {}),
     ...(args.out !== undefined ? { outDir: args.out } : {}),
     ...(args.state !== undefined ? { statePath: args.state } : {}),

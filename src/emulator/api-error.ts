@@ -1,4 +1,8 @@
-/** The API's error answers, thrown by validation and handlers and turned into `{ error: {...} }` bodies. */
+/**
+ * The API's error answers, thrown by validation and handlers and turned into `{ error: {...} }` bodies,
+ * or unwrapped `{ type, message, ... }` ones when the emulator is set to the OpenAPI spec's envelope.
+ */
+import type { ErrorEnvelopeStyle } from './options.js';
 
 const TYPE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -33,16 +37,18 @@ export class ApiError extends Error {
     this.extra = details.extra ?? {};
   }
 
-  toBody(): string {
-    return errorBody(this.type, this.message, this.code, this.param, this.extra);
+  toBody(envelope: ErrorEnvelopeStyle = 'wrapped'): string {
+    const error: Record<string, unknown> = { type: this.type, message: this.message };
+    if (this.code !== undefined) error['code'] = this.code;
+    if (this.param !== undefined) error['param'] = this.param;
+    const content = { ...error, ...this.extra };
+    return JSON.stringify(envelope === 'wrapped' ? { error: content } : content);
   }
 }
 
-export function errorBody(type: string, message: string, code?: string, param?: string, extra: Record<string, unknown> = {}): string {
-  const error: Record<string, unknown> = { type, message };
-  if (code !== undefined) error['code'] = code;
-  if (param !== undefined) error['param'] = param;
-  return JSON.stringify({ error: { ...error, ...extra } });
+/** A wrapped error body without a status to go with it (admin and non-API answers). */
+export function errorBody(type: string, message: string): string {
+  return JSON.stringify({ error: { type, message } });
 }
 
 /** A 400 `bad_request` with a code and the request location it is about. */

@@ -1,5 +1,6 @@
 /** The emulator's public option, stats and handle types. */
 import type { Definitions, Entity, RateCategory } from '../lightfield/types.js';
+import type { ObjectType } from './objects.js';
 import type { SeedAccount, SeedContact, SeedData, SeedMember } from './seed.js';
 
 /**
@@ -64,9 +65,30 @@ export interface EmulatorConfig {
   latencyMs: Latency;
   /** Random fault injection; `undefined` = none. @default undefined */
   faults: FaultOptions | undefined;
-  /** Records stay invisible (new) or stale (updated) in list endpoints for this long after a write. @default 0 */
+  /** Records stay invisible (new), stale (updated) or listed (deleted) in list endpoints for this long after a write. @default 0 */
   indexLagMs: number;
+  /**
+   * The error body's shape: `wrapped` `{ "error": { type, message, code, param } }` as the docs' errors page shows,
+   * or `unwrapped` `{ type, message, code, param }` as the OpenAPI spec and the 409/429 examples show. @default 'wrapped'
+   */
+  errorEnvelope: ErrorEnvelopeStyle;
+  /**
+   * The 409 for an `Idempotency-Key` still in flight: `conflict` answers `type: "conflict"` with
+   * `code: "idempotency_conflict"` (the spec's ConflictError); `idempotency_conflict` answers
+   * `type: "idempotency_conflict"` without a code, as the idempotency page's example does. @default 'conflict'
+   */
+  conflictType: ConflictTypeStyle;
+  /** Whether a 429 carries `retry-after-ms` besides `Retry-After` (only `Retry-After` is documented). @default true */
+  retryAfterMs: boolean;
+  /**
+   * Whether definitions carry `slug` and `system` on fields and `readOnly` on relationships, as the docs' example
+   * does; `false` serves only what the OpenAPI spec has. Writes to read-only relationships are refused either way. @default true
+   */
+  definitionExtras: boolean;
 }
+
+export type ErrorEnvelopeStyle = 'wrapped' | 'unwrapped';
+export type ConflictTypeStyle = 'conflict' | 'idempotency_conflict';
 
 export interface EmulatorOptions extends Partial<EmulatorConfig> {
   /** TCP port; 0 picks a free one. @default 0 */
@@ -85,7 +107,7 @@ export interface EmulatorOptions extends Partial<EmulatorConfig> {
   accounts?: SeedAccount[];
   /** Members instead of the seeded ones. */
   members?: SeedMember[];
-  /** Contacts (valid for `$champion`/`$evaluator`) instead of the seeded ones. */
+  /** Contacts (listed by `GET /v1/contacts`, valid for `$champion`/`$evaluator`) instead of the seeded ones. */
   contacts?: SeedContact[];
   /** Scopes of the accepted key(s); empty means full access. @default [] */
   scopes?: string[];
@@ -93,8 +115,10 @@ export interface EmulatorOptions extends Partial<EmulatorConfig> {
 
 /** Counters since start (or the last reset). Only /v1 requests are counted. */
 export interface EmulatorStats {
-  /** Opportunities held. */
+  /** Opportunities held (not deleted). */
   opportunities: number;
+  /** Records held per object type (not deleted), seeded accounts and contacts included. */
+  records: Record<ObjectType, number>;
   requests: { total: number } & Record<RateCategory | 'unrouted', number>;
   /** Answers per HTTP status (dropped sockets have none). */
   statusCodes: Record<string, number>;
@@ -105,10 +129,18 @@ export interface EmulatorStats {
   /** 409 `idempotency_conflict` answers (same key while the first request was executing). */
   idempotencyConflicts: number;
   faultsInjected: Record<FaultKind, number>;
-  /** Creates that made a new opportunity. */
+  /** Creates that made a new record, of any object type. */
   createsExecuted: number;
-  /** Updates that changed an opportunity. */
+  /** Updates that changed a record, of any object type. */
   updatesExecuted: number;
+  /** Executed creates and updates per object type (replays and admin edits are not counted). */
+  writesExecuted: Record<ObjectType, { creates: number; updates: number }>;
+}
+
+/** A change made behind the importer's back: the body of an update, applied without auth, limits or idempotency. */
+export interface RecordEdit {
+  fields?: Record<string, unknown>;
+  relationships?: Record<string, unknown>;
 }
 
 export interface RunningEmulator {
@@ -118,13 +150,22 @@ export interface RunningEmulator {
   /** Stops listening, drops open connections and abandons delayed answers. */
   close(): Promise<void>;
   stats(): EmulatorStats;
-  /** Every opportunity held, as retrieve would return it (not subject to index lag). */
+  /** Every opportunity held, as retrieve would return it (not subject to index lag; deleted ones left out). */
   opportunities(): Entity[];
+  /** Every record of an object type held, as retrieve would return it; seeded accounts and contacts included. */
+  records(objectType: ObjectType): Entity[];
+  /**
+   * Edits a record as a person in the app would: the body of an update (`fields`, relationship operations),
+   * validated like one, visible to lists after the index lag. Throws (an `ApiError` with status 400 or 404) when refused.
+   */
+  editRecord(id: string, edit: RecordEdit): Entity;
+  /** Deletes a record (any object type, found by its ID prefix): retrieve answers 404 from now on. Throws when there is none. */
+  deleteRecord(id: string): void;
   /** Changes settings; takes effect for the next request. Throws on an invalid value. */
   configure(change: Partial<EmulatorConfig>): void;
   /** Queues deterministic faults for the next matching requests, in order. */
   injectFaults(queue: QueuedFault[]): void;
-  /** Back to the state right after start: no opportunities, no idempotency records, zero stats, start settings, same seed. */
+  /** Back to the state right after start: only the seeded records, no idempotency records, zero stats, start settings, same seed. */
   reset(): void;
   /** The accounts (including inactive ones), members, contacts and definitions this emulator serves. */
   seedData(): SeedData;
@@ -180,7 +221,25 @@ export function validateFaultOptions(faults: unknown): void {
   expect(options.slowMs === undefined || isNonNegativeFinite(options.slowMs), 'faults.slowMs', 'a number >= 0', options.slowMs);
 }
 
-export const CONFIG_KEYS: ReadonlyArray<keyof EmulatorConfig> = ['rate', 'readRate', 'searchRate', 'latencyMs', 'faults', 'indexLagMs'];
+export const CONFIG_KEYS: ReadonlyArray<keyof EmulatorConfig> = [
+  'rate',
+  'readRate',
+  'searchRate',
+  'latencyMs',
+  'faults',
+  'indexLagMs',
+  'errorEnvelope',
+  'conflictType',
+  'retryAfterMs',
+  'definitionExtras',
+];
+
+const ERROR_ENVELOPES: readonly ErrorEnvelopeStyle[] = ['wrapped', 'unwrapped'];
+const CONFLICT_TYPES: readonly ConflictTypeStyle[] = ['conflict', 'idempotency_conflict'];
+
+function oneOf(values: readonly string[]): string {
+  return values.map((value) => `'${value}'`).join(' or ');
+}
 
 /** Checks a configuration change; throws a TypeError naming the bad setting. */
 export function validateConfigChange(change: Partial<EmulatorConfig>): void {
@@ -192,6 +251,16 @@ export function validateConfigChange(change: Partial<EmulatorConfig>): void {
   if (change.searchRate !== undefined) expect(isRate(change.searchRate), 'searchRate', POSITIVE_RATE, change.searchRate);
   if (change.latencyMs !== undefined) validateLatency(change.latencyMs);
   if (change.indexLagMs !== undefined) expect(isNonNegativeFinite(change.indexLagMs), 'indexLagMs', 'a number >= 0', change.indexLagMs);
+  if (change.errorEnvelope !== undefined) {
+    expect(ERROR_ENVELOPES.includes(change.errorEnvelope), 'errorEnvelope', oneOf(ERROR_ENVELOPES), change.errorEnvelope);
+  }
+  if (change.conflictType !== undefined) {
+    expect(CONFLICT_TYPES.includes(change.conflictType), 'conflictType', oneOf(CONFLICT_TYPES), change.conflictType);
+  }
+  if (change.retryAfterMs !== undefined) expect(typeof change.retryAfterMs === 'boolean', 'retryAfterMs', 'true or false', change.retryAfterMs);
+  if (change.definitionExtras !== undefined) {
+    expect(typeof change.definitionExtras === 'boolean', 'definitionExtras', 'true or false', change.definitionExtras);
+  }
   validateFaultOptions(change.faults);
 }
 
@@ -217,6 +286,10 @@ export function initialConfig(options: EmulatorOptions): EmulatorConfig {
     latencyMs: options.latencyMs ?? 0,
     faults: options.faults,
     indexLagMs: options.indexLagMs ?? 0,
+    errorEnvelope: options.errorEnvelope ?? 'wrapped',
+    conflictType: options.conflictType ?? 'conflict',
+    retryAfterMs: options.retryAfterMs ?? true,
+    definitionExtras: options.definitionExtras ?? true,
   };
   validateConfigChange(config);
   return config;

@@ -1,14 +1,15 @@
 /**
- * One emulated organization: the seeded accounts, members and contacts as API entities, the written
- * opportunities, and the create/update operations on them.
+ * One emulated organization: the members, the records of each object type (seeded accounts and contacts
+ * among them), and the create, update and delete operations on them.
  */
-import type { Definitions, Entity, FieldReadValue } from '../lightfield/types.js';
+import type { Entity } from '../lightfield/types.js';
 import { ApiError } from './api-error.js';
-import { contentFromCreate, contentFromUpdate, emptyContent, type TargetLookup } from './opportunity-writes.js';
+import { OBJECT_KINDS, OBJECT_TYPES, type ObjectKind, type ObjectType } from './objects.js';
 import { stableId } from './random.js';
-import type { ResolvedAccount, ResolvedMember, SeedData } from './seed.js';
+import { contentFromCreate, contentFromUpdate, emptyContent, type TargetLookup, type WriteRules } from './record-writes.js';
+import type { ResolvedMember, SeedData } from './seed.js';
 import { matchOptions } from './select-options.js';
-import { OpportunityStore } from './store.js';
+import { RecordStore } from './store.js';
 
 // Seeded records predate every write; a fixed time keeps their bodies identical from run to run.
 const SEEDED_AT = '2026-01-15T09:00:00.000Z';
@@ -18,29 +19,29 @@ export function recordLink(baseUrl: string, collection: string, id: string): str
   return `${baseUrl}/app/${collection}/${id}`;
 }
 
-function accountEntity(account: ResolvedAccount, owner: ResolvedMember | undefined, definitions: Definitions, baseUrl: string): Entity {
-  const content = emptyContent(definitions);
-  const set = (key: string, value: unknown): void => {
-    const field: FieldReadValue | undefined = content.fields[key];
+/** The 404 the API answers for an unknown or deleted ID. */
+export function notFound(collection: string): ApiError {
+  return new ApiError(404, `No resource found in '${collection}' with the given ID.`);
+}
+
+function seededEntity(
+  kind: ObjectKind,
+  id: string,
+  seed: SeedData,
+  baseUrl: string,
+  values: Record<string, unknown>,
+  links: Record<string, string[]>,
+): Entity {
+  const content = emptyContent(kind.definitions(seed));
+  for (const [key, value] of Object.entries(values)) {
+    const field = content.fields[key];
     if (field) field.value = value;
-  };
-  set('$name', account.name);
-  set('$website', account.websites);
-  set('$headcount', account.headcount);
-  const industry = definitions.fieldDefinitions['$industry'];
-  if (industry) {
-    set('$industry', account.industries.flatMap((label) => matchOptions(industry, label).map((option) => option.id)));
   }
-  const ownerRelationship = content.relationships['$owner'];
-  if (ownerRelationship && owner) ownerRelationship.values = [owner.id];
-  return {
-    id: account.id,
-    createdAt: SEEDED_AT,
-    updatedAt: SEEDED_AT,
-    httpLink: recordLink(baseUrl, 'accounts', account.id),
-    externalId: null,
-    ...content,
-  };
+  for (const [key, ids] of Object.entries(links)) {
+    const relationship = content.relationships[key];
+    if (relationship) relationship.values = ids;
+  }
+  return { id, createdAt: SEEDED_AT, updatedAt: SEEDED_AT, httpLink: recordLink(baseUrl, kind.collection, id), externalId: null, ...content };
 }
 
 function memberEntity(member: ResolvedMember, baseUrl: string): Entity {
@@ -61,19 +62,12 @@ function memberEntity(member: ResolvedMember, baseUrl: string): Entity {
 
 export class Org {
   readonly seed: SeedData;
-  /** Active accounts in seed order, as lists return them. */
-  readonly accounts: Entity[];
   readonly members: Entity[];
-  readonly opportunities = new OpportunityStore();
-  /** Pre-serialized definitions bodies: served often, never change. */
-  readonly opportunityDefinitionsBody: string;
-  readonly accountDefinitionsBody: string;
+  readonly #stores = Object.fromEntries(OBJECT_TYPES.map((objectType) => [objectType, new RecordStore()])) as Record<ObjectType, RecordStore>;
   readonly #seedNumber: number;
   readonly #baseUrl: string;
-  readonly #accountById = new Map<string, { entity: Entity; active: boolean }>();
   readonly #memberById = new Map<string, Entity>();
-  readonly #contactActive = new Map<string, boolean>();
-  #created = 0;
+  readonly #created = Object.fromEntries(OBJECT_TYPES.map((objectType) => [objectType, 0])) as Record<ObjectType, number>;
 
   constructor(seed: SeedData, seedNumber: number, baseUrl: string) {
     this.seed = seed;
@@ -81,21 +75,33 @@ export class Org {
     this.#baseUrl = baseUrl;
     this.members = seed.members.map((member) => memberEntity(member, baseUrl));
     this.members.forEach((member) => this.#memberById.set(member.id, member));
-    this.accounts = [];
-    seed.accounts.forEach((account, index) => {
-      const owner = seed.members.length > 0 ? seed.members[index % seed.members.length] : undefined;
-      const entity = accountEntity(account, owner, seed.accountDefinitions, baseUrl);
-      this.#accountById.set(account.id, { entity, active: account.active });
-      if (account.active) this.accounts.push(entity);
-    });
-    seed.contacts.forEach((contact) => this.#contactActive.set(contact.id, contact.active));
-    this.opportunityDefinitionsBody = JSON.stringify(seed.opportunityDefinitions);
-    this.accountDefinitionsBody = JSON.stringify(seed.accountDefinitions);
+    this.#seedAccounts();
+    this.#seedContacts();
   }
 
-  account(id: string): Entity | undefined {
-    const account = this.#accountById.get(id);
-    return account?.active ? account.entity : undefined;
+  #seedAccounts(): void {
+    const industry = this.seed.accountDefinitions.fieldDefinitions['$industry'];
+    this.seed.accounts.forEach((account, index) => {
+      const owner = this.seed.members.length > 0 ? this.seed.members[index % this.seed.members.length] : undefined;
+      const values: Record<string, unknown> = { $name: account.name, $website: account.websites, $headcount: account.headcount };
+      if (industry) values['$industry'] = account.industries.flatMap((label) => matchOptions(industry, label).map((option) => option.id));
+      const links: Record<string, string[]> = owner ? { $owner: [owner.id] } : {};
+      this.#stores.account.seed(seededEntity(OBJECT_KINDS.account, account.id, this.seed, this.#baseUrl, values, links), account.active);
+    });
+  }
+
+  #seedContacts(): void {
+    for (const contact of this.seed.contacts) {
+      const values = {
+        $name: { firstName: contact.firstName, lastName: contact.lastName },
+        $email: contact.email === null ? null : [contact.email],
+      };
+      this.#stores.contact.seed(seededEntity(OBJECT_KINDS.contact, contact.id, this.seed, this.#baseUrl, values, {}), contact.active);
+    }
+  }
+
+  records(objectType: ObjectType): RecordStore {
+    return this.#stores[objectType];
   }
 
   member(id: string): Entity | undefined {
@@ -103,46 +109,43 @@ export class Org {
   }
 
   readonly lookup: TargetLookup = (objectType, id) => {
-    switch (objectType) {
-      case 'account': {
-        const account = this.#accountById.get(id);
-        return account ? (account.active ? 'active' : 'inactive') : 'missing';
-      }
-      case 'member':
-        return this.#memberById.has(id) ? 'active' : 'missing';
-      case 'contact': {
-        const active = this.#contactActive.get(id);
-        return active === undefined ? 'missing' : active ? 'active' : 'inactive';
-      }
-      case 'opportunity':
-        return this.opportunities.has(id) ? 'active' : 'missing';
-      default:
-        return 'missing';
-    }
+    if (objectType === 'member') return this.#memberById.has(id) ? 'active' : 'missing';
+    const store = (this.#stores as Partial<Record<string, RecordStore>>)[objectType];
+    return store ? store.state(id) : 'missing';
   };
 
-  createOpportunity(body: unknown, now: number, indexLagMs: number): Entity {
-    const content = contentFromCreate(body, this.seed.opportunityDefinitions, this.lookup);
-    const id = stableId('opp', this.#seedNumber, `opportunity.${this.#created++}`);
+  #rules(kind: ObjectKind): WriteRules {
+    return { kind, definitions: kind.definitions(this.seed), lookup: this.lookup };
+  }
+
+  create(kind: ObjectKind, body: unknown, now: number, indexLagMs: number): Entity {
+    const content = contentFromCreate(body, this.#rules(kind));
+    // A name apart from the seeded records' (`account.0`), so a created ID never repeats a seeded one.
+    const id = stableId(kind.idPrefix, this.#seedNumber, `created.${kind.objectType}.${this.#created[kind.objectType]++}`);
     const timestamp = new Date(now).toISOString();
     const entity: Entity = {
       id,
       createdAt: timestamp,
       updatedAt: timestamp,
-      httpLink: recordLink(this.#baseUrl, 'opportunities', id),
+      httpLink: recordLink(this.#baseUrl, kind.collection, id),
       externalId: null,
       ...content,
     };
-    this.opportunities.put(entity, now, indexLagMs);
+    this.#stores[kind.objectType].put(entity, now, indexLagMs);
     return entity;
   }
 
-  updateOpportunity(id: string, body: unknown, now: number, indexLagMs: number): Entity {
-    const current = this.opportunities.get(id);
-    if (!current) throw new ApiError(404, `No resource found in 'opportunities' with the given ID.`);
-    const content = contentFromUpdate(body, current, this.seed.opportunityDefinitions, this.lookup);
+  update(kind: ObjectKind, id: string, body: unknown, now: number, indexLagMs: number): Entity {
+    const current = this.#stores[kind.objectType].get(id);
+    if (!current) throw notFound(kind.collection);
+    const content = contentFromUpdate(body, current, this.#rules(kind));
     const entity: Entity = { ...current, updatedAt: new Date(now).toISOString(), ...content };
-    this.opportunities.put(entity, now, indexLagMs);
+    this.#stores[kind.objectType].put(entity, now, indexLagMs);
     return entity;
+  }
+
+  /** Deletes a record as a person would in the app; `false` when there is no such active record. */
+  delete(kind: ObjectKind, id: string, now: number, indexLagMs: number): boolean {
+    return this.#stores[kind.objectType].delete(id, now, indexLagMs);
   }
 }

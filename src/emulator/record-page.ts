@@ -3,10 +3,11 @@
  * sees the record as the emulator holds it, instead of a dead link.
  */
 import type { Entity } from '../lightfield/types.js';
-import type { Answer } from './routes.js';
+import { kindOfCollection } from './objects.js';
 import type { Org } from './org.js';
+import type { Answer } from './routes.js';
 
-const PAGE_PATH = /^\/app\/(opportunities|accounts|members)\/([^/]+)$/;
+const PAGE_PATH = /^\/app\/(opportunities|accounts|contacts|notes|members)\/([^/]+)$/;
 
 export function isRecordPagePath(path: string): boolean {
   return PAGE_PATH.test(path);
@@ -24,10 +25,8 @@ export function recordPage(org: Org, path: string): Answer {
   } catch {
     // A malformed escape is simply an unknown ID.
   }
-  let entity: Entity | undefined;
-  if (collection === 'opportunities') entity = org.opportunities.get(id);
-  else if (collection === 'accounts') entity = org.account(id);
-  else if (collection === 'members') entity = org.member(id);
+  const kind = kindOfCollection(collection ?? '');
+  const entity: Entity | undefined = kind ? org.records(kind.objectType).get(id) : org.member(id);
   const title = entity ? `${collection ?? ''} ${id}` : 'Not found';
   const content = entity ? JSON.stringify(entity, null, 2) : `No record ${id} in ${collection ?? ''}.`;
   return {

@@ -1,8 +1,10 @@
 /** The /v1 endpoints: which request goes where, its rate category and scope, and what it answers. */
 import type { Definitions, Entity, ListResponse, RateCategory } from '../lightfield/types.js';
-import { ApiError, badRequest } from './api-error.js';
+import { badRequest } from './api-error.js';
 import { compileFilters, PAGING_PARAMETERS } from './filters.js';
-import type { Org } from './org.js';
+import { OBJECT_KINDS, OBJECT_TYPES, type ObjectKind } from './objects.js';
+import { notFound, type Org } from './org.js';
+import { definitionsBody } from './served-definitions.js';
 import type { StatsCounter } from './stats.js';
 
 export interface Answer {
@@ -19,6 +21,8 @@ export interface RouteContext {
   now: number;
   indexLagMs: number;
   scopes: string[];
+  /** Whether definitions carry `slug`, `system` and relationship `readOnly` (see served-definitions.ts). */
+  definitionExtras: boolean;
 }
 
 export interface Route {
@@ -47,7 +51,8 @@ function pagingNumber(query: URLSearchParams, name: string, fallback: number, mi
   return value;
 }
 
-function list(entities: Entity[], context: RouteContext, definitions: Definitions | undefined): Answer {
+/** A list page; `definitions` undefined means the collection takes no filters (`unfilterable` says what it is). */
+function list(entities: Entity[], context: RouteContext, definitions: Definitions | undefined, unfilterable = 'Members'): Answer {
   const limit = pagingNumber(context.query, 'limit', MAX_LIMIT, 1, MAX_LIMIT);
   const offset = pagingNumber(context.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
   let matching = entities;
@@ -57,7 +62,7 @@ function list(entities: Entity[], context: RouteContext, definitions: Definition
   } else {
     for (const parameter of context.query.keys()) {
       if (!PAGING_PARAMETERS.has(parameter)) {
-        throw badRequest('unknown_field', parameter, `Members cannot be filtered; page through them with limit and offset.`);
+        throw badRequest('unknown_field', parameter, `${unfilterable} cannot be filtered; page through them with limit and offset.`);
       }
     }
   }
@@ -66,7 +71,7 @@ function list(entities: Entity[], context: RouteContext, definitions: Definition
 }
 
 function found(entity: Entity | undefined, collection: string): Answer {
-  if (!entity) throw new ApiError(404, `No resource found in '${collection}' with the given ID.`);
+  if (!entity) throw notFound(collection);
   return ok(entity);
 }
 
@@ -86,91 +91,92 @@ function safeDecode(segment: string): string | undefined {
   }
 }
 
-function definitionsRoute(collection: 'opportunities' | 'accounts'): Route {
+interface CollectionRoutes {
+  list: Route;
+  retrieve(id: string): Route;
+  create?: Route;
+  update?(id: string): Route;
+  definitions?: Route;
+}
+
+function objectRoutes(kind: ObjectKind): CollectionRoutes {
+  const { collection, objectType } = kind;
+  const read = `${collection}:read`;
+  const capitalized = `${collection.charAt(0).toUpperCase()}${collection.slice(1)}`;
   return {
-    category: 'read',
-    scope: `${collection}:read`,
+    list: {
+      category: 'search',
+      scope: read,
+      operation: undefined,
+      handle: (context) =>
+        list(
+          context.org.records(objectType).listed(context.now),
+          context,
+          kind.filterable ? kind.definitions(context.org.seed) : undefined,
+          capitalized,
+        ),
+    },
+    retrieve: (id) => ({
+      category: 'read',
+      scope: read,
+      operation: undefined,
+      handle: ({ org }) => found(org.records(objectType).get(id), collection),
+    }),
+    create: {
+      category: 'write',
+      scope: `${collection}:create`,
+      operation: `create:${objectType}`,
+      handle: (context) => {
+        const entity = context.org.create(kind, context.body, context.now, context.indexLagMs);
+        context.stats.countWrite(objectType, 'create');
+        return ok(entity);
+      },
+    },
+    update: (id) => ({
+      category: 'write',
+      scope: `${collection}:update`,
+      operation: `update:${objectType}:${id}`,
+      handle: (context) => {
+        const entity = context.org.update(kind, id, context.body, context.now, context.indexLagMs);
+        context.stats.countWrite(objectType, 'update');
+        return ok(entity);
+      },
+    }),
+    ...(kind.servesDefinitions
+      ? {
+          definitions: {
+            category: 'read',
+            scope: read,
+            operation: undefined,
+            handle: ({ org, definitionExtras }) => ({ status: 200, body: definitionsBody(kind.definitions(org.seed), definitionExtras) }),
+          },
+        }
+      : {}),
+  };
+}
+
+const MEMBER_ROUTES: CollectionRoutes = {
+  list: {
+    category: 'search',
+    scope: 'members:read',
     operation: undefined,
-    handle: ({ org }) => ({
-      status: 200,
-      body: collection === 'opportunities' ? org.opportunityDefinitionsBody : org.accountDefinitionsBody,
-    }),
-  };
-}
-
-const DEFINITIONS_ROUTES: Record<string, Route> = {
-  opportunities: definitionsRoute('opportunities'),
-  accounts: definitionsRoute('accounts'),
+    handle: (context) => list(context.org.members, context, undefined),
+  },
+  retrieve: (id) => ({
+    category: 'read',
+    scope: 'members:read',
+    operation: undefined,
+    handle: ({ org }) => found(org.member(id), 'members'),
+  }),
 };
 
-const ROUTES_BY_COLLECTION: Record<string, { list: Route; retrieve: (id: string) => Route }> = {
-  opportunities: {
-    list: {
-      category: 'search',
-      scope: 'opportunities:read',
-      operation: undefined,
-      handle: (context) => list(context.org.opportunities.listed(context.now), context, context.org.seed.opportunityDefinitions),
-    },
-    retrieve: (id) => ({
-      category: 'read',
-      scope: 'opportunities:read',
-      operation: undefined,
-      handle: ({ org }) => found(org.opportunities.get(id), 'opportunities'),
-    }),
-  },
-  accounts: {
-    list: {
-      category: 'search',
-      scope: 'accounts:read',
-      operation: undefined,
-      handle: (context) => list(context.org.accounts, context, context.org.seed.accountDefinitions),
-    },
-    retrieve: (id) => ({
-      category: 'read',
-      scope: 'accounts:read',
-      operation: undefined,
-      handle: ({ org }) => found(org.account(id), 'accounts'),
-    }),
-  },
-  members: {
-    list: {
-      category: 'search',
-      scope: 'members:read',
-      operation: undefined,
-      handle: (context) => list(context.org.members, context, undefined),
-    },
-    retrieve: (id) => ({
-      category: 'read',
-      scope: 'members:read',
-      operation: undefined,
-      handle: ({ org }) => found(org.member(id), 'members'),
-    }),
-  },
-};
-
-const createOpportunity: Route = {
-  category: 'write',
-  scope: 'opportunities:create',
-  operation: 'create:opportunity',
-  handle: (context) => {
-    const entity = context.org.createOpportunity(context.body, context.now, context.indexLagMs);
-    context.stats.createsExecuted++;
-    return ok(entity);
-  },
-};
-
-function updateOpportunity(id: string): Route {
-  return {
-    category: 'write',
-    scope: 'opportunities:update',
-    operation: `update:opportunity:${id}`,
-    handle: (context) => {
-      const entity = context.org.updateOpportunity(id, context.body, context.now, context.indexLagMs);
-      context.stats.updatesExecuted++;
-      return ok(entity);
-    },
-  };
-}
+const ROUTES_BY_COLLECTION = new Map<string, CollectionRoutes>([
+  ['members', MEMBER_ROUTES],
+  ...OBJECT_TYPES.map((objectType): [string, CollectionRoutes] => {
+    const kind = OBJECT_KINDS[objectType];
+    return [kind.collection, objectRoutes(kind)];
+  }),
+]);
 
 /** The route of a /v1 request, or `undefined` when the emulator has no such endpoint. */
 export function resolveRoute(method: string, path: string): Route | undefined {
@@ -179,14 +185,13 @@ export function resolveRoute(method: string, path: string): Route | undefined {
   const [, collection, item, extra] = segments;
   if (collection === undefined || extra !== undefined) return undefined;
   if (collection === 'auth') return method === 'GET' && item === 'validate' ? authValidate : undefined;
-  const routes = ROUTES_BY_COLLECTION[collection];
+  const routes = ROUTES_BY_COLLECTION.get(collection);
   if (!routes) return undefined;
-  if (method === 'GET' && item === undefined) return routes.list;
-  if (method === 'POST' && item === undefined) return collection === 'opportunities' ? createOpportunity : undefined;
-  if (item === 'definitions') return method === 'GET' ? DEFINITIONS_ROUTES[collection] : undefined;
-  const id = item === undefined ? undefined : safeDecode(item);
+  if (item === undefined) return method === 'GET' ? routes.list : method === 'POST' ? routes.create : undefined;
+  if (item === 'definitions') return method === 'GET' ? routes.definitions : undefined;
+  const id = safeDecode(item);
   if (id === undefined) return undefined;
   if (method === 'GET') return routes.retrieve(id);
-  if (method === 'POST' && collection === 'opportunities') return updateOpportunity(id);
+  if (method === 'POST') return routes.update?.(id);
   return undefined;
 }

@@ -1,5 +1,5 @@
 /**
- * The seeded "org": opportunity and account definitions, accounts, members and contacts.
+ * The seeded "org": opportunity, account, contact and note definitions, accounts, members and contacts.
  * Every ID is derived from the seed and a name, so the same seed always serves the same org.
  */
 import type {
@@ -49,10 +49,13 @@ export type ResolvedAccount = Required<Omit<SeedAccount, 'headcount'>> & { headc
 export type ResolvedMember = Required<SeedMember>;
 export type ResolvedContact = Required<Omit<SeedContact, 'email'>> & { email: string | null };
 
-/** Everything the emulator serves besides the opportunities written to it. */
+/** Everything the emulator serves besides the records written to it. */
 export interface SeedData {
   opportunityDefinitions: Definitions;
   accountDefinitions: Definitions;
+  contactDefinitions: Definitions;
+  /** Notes have fixed fields and no definitions endpoint; these drive their validation only. */
+  noteDefinitions: Definitions;
   accounts: ResolvedAccount[];
   members: ResolvedMember[];
   contacts: ResolvedContact[];
@@ -74,6 +77,14 @@ interface RelationshipSpec {
   description?: string;
   readOnly?: boolean;
 }
+
+/** The field a migration matches records on, on every object an import can write. */
+const LEGACY_ID: FieldSpec = {
+  label: 'Legacy ID',
+  valueType: 'TEXT',
+  description: 'Identifier of the record in the CRM it came from.',
+  configuration: { unique: true },
+};
 
 const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation', 'Closed Won', 'Closed Lost'];
 
@@ -107,12 +118,7 @@ const OPPORTUNITY_FIELDS: Record<string, FieldSpec> = {
   website: { label: 'Website', valueType: 'URL' },
   contactEmails: { label: 'Contact Emails', valueType: 'EMAIL', configuration: { multipleValues: true } },
   phone: { label: 'Phone', valueType: 'TELEPHONE' },
-  legacyId: {
-    label: 'Legacy ID',
-    valueType: 'TEXT',
-    description: 'Identifier of the record in the CRM it came from.',
-    configuration: { unique: true },
-  },
+  legacyId: LEGACY_ID,
   nextStep: { label: 'Next Step', valueType: 'TEXT' },
   source: { label: 'Source', valueType: 'TEXT' },
   billingAddress: { label: 'Billing Address', valueType: 'ADDRESS' },
@@ -143,12 +149,47 @@ const ACCOUNT_FIELDS: Record<string, FieldSpec> = {
   $twitter: { label: 'Twitter', valueType: 'SOCIAL_HANDLE', configuration: { handleService: 'TWITTER' } },
   $accountStatus: { label: 'Status', valueType: 'SINGLE_SELECT', readOnly: true, options: ['Customer', 'Prospect', 'Churned'] },
   $howTheyMakeMoney: { label: 'How They Make Money', valueType: 'MARKDOWN', readOnly: true },
+  // Custom fields of a few value types, as an org migrated from another CRM would have them.
+  segment: { label: 'Segment', valueType: 'SINGLE_SELECT', options: ['Enterprise', 'Mid-Market', 'SMB'] },
+  employees: { label: 'Employees', valueType: 'NUMBER', description: 'Number of employees, as the source CRM had it.' },
+  legacyId: LEGACY_ID,
+  customerSince: { label: 'Customer Since', valueType: 'DATETIME' },
 };
 
 const ACCOUNT_RELATIONSHIPS: Record<string, RelationshipSpec> = {
   $owner: { label: 'Owner', cardinality: 'HAS_ONE', objectType: 'member' },
   $contact: { label: 'Contacts', cardinality: 'HAS_MANY', objectType: 'contact' },
   $opportunity: { label: 'Opportunities', cardinality: 'HAS_MANY', objectType: 'opportunity', readOnly: true },
+  $task: { label: 'Tasks', cardinality: 'HAS_MANY', objectType: 'task', readOnly: true },
+  $note: { label: 'Notes', cardinality: 'HAS_MANY', objectType: 'note', readOnly: true },
+  $meeting: { label: 'Meetings', cardinality: 'HAS_MANY', objectType: 'meeting', readOnly: true },
+};
+
+const CONTACT_FIELDS: Record<string, FieldSpec> = {
+  $name: { label: 'Name', valueType: 'FULL_NAME', description: 'First and last name.' },
+  $email: { label: 'Email', valueType: 'EMAIL', configuration: { multipleValues: true } },
+  $profilePhotoUrl: { label: 'Profile Photo', valueType: 'URL' },
+  title: { label: 'Job Title', valueType: 'TEXT' },
+  legacyId: LEGACY_ID,
+  phone: { label: 'Phone', valueType: 'TELEPHONE' },
+  newsletter: { label: 'Newsletter Opt-in', valueType: 'CHECKBOX' },
+};
+
+const CONTACT_RELATIONSHIPS: Record<string, RelationshipSpec> = {
+  $account: { label: 'Accounts', cardinality: 'HAS_MANY', objectType: 'account', description: 'The accounts this contact works with.' },
+  $task: { label: 'Tasks', cardinality: 'HAS_MANY', objectType: 'task', readOnly: true },
+  $note: { label: 'Notes', cardinality: 'HAS_MANY', objectType: 'note', readOnly: true },
+  $meeting: { label: 'Meetings', cardinality: 'HAS_MANY', objectType: 'meeting', readOnly: true },
+};
+
+const NOTE_FIELDS: Record<string, FieldSpec> = {
+  $title: { label: 'Title', valueType: 'TEXT' },
+  $content: { label: 'Content', valueType: 'MARKDOWN' },
+};
+
+const NOTE_RELATIONSHIPS: Record<string, RelationshipSpec> = {
+  $account: { label: 'Accounts', cardinality: 'HAS_MANY', objectType: 'account' },
+  $opportunity: { label: 'Opportunities', cardinality: 'HAS_MANY', objectType: 'opportunity' },
 };
 
 const ACCOUNTS: SeedAccount[] = [
@@ -282,6 +323,8 @@ export function buildSeed(
       (overrides.definitions && structuredClone(overrides.definitions)) ??
       buildDefinitions(seed, 'opportunity', OPPORTUNITY_FIELDS, OPPORTUNITY_RELATIONSHIPS),
     accountDefinitions: buildDefinitions(seed, 'account', ACCOUNT_FIELDS, ACCOUNT_RELATIONSHIPS),
+    contactDefinitions: buildDefinitions(seed, 'contact', CONTACT_FIELDS, CONTACT_RELATIONSHIPS),
+    noteDefinitions: buildDefinitions(seed, 'note', NOTE_FIELDS, NOTE_RELATIONSHIPS),
     accounts,
     members,
     contacts,

@@ -20,9 +20,11 @@ import {
   type EmulatorStats,
   type FaultKind,
   type QueuedFault,
+  type RecordEdit,
   type RunningEmulator,
 } from './options.js';
-import { Org } from './org.js';
+import { kindOfId, OBJECT_TYPES, type ObjectType } from './objects.js';
+import { notFound, Org } from './org.js';
 import { createRandom, type Random } from './random.js';
 import { RateLimiter } from './rate-limit.js';
 import { isRecordPagePath, recordPage } from './record-page.js';
@@ -72,7 +74,7 @@ class Emulator {
     initialConfig(options);
     this.#server = createServer((request, response) => {
       this.#dispatch(request, response).catch((error: unknown) => {
-        sendJson(response, 500, errorBody('internal_server_error', `Emulator failure: ${(error as Error).message}`));
+        sendJson(response, 500, new ApiError(500, `Emulator failure: ${(error as Error).message}`).toBody(this.#config.errorEnvelope));
       });
     });
     this.#server.keepAliveTimeout = 30_000;
@@ -95,7 +97,10 @@ class Emulator {
       port,
       close: () => this.close(),
       stats: () => this.stats(),
-      opportunities: () => this.opportunities(),
+      opportunities: () => this.records('opportunity'),
+      records: (objectType) => this.records(objectType),
+      editRecord: (id, edit) => this.editRecord(id, edit),
+      deleteRecord: (id) => this.deleteRecord(id),
       configure: (change) => this.configure(change),
       injectFaults: (queue) => this.injectFaults(queue),
       reset: () => this.reset(),
@@ -108,11 +113,24 @@ class Emulator {
   }
 
   stats(): EmulatorStats {
-    return this.#stats.snapshot(this.#org.opportunities.size);
+    const held = Object.fromEntries(OBJECT_TYPES.map((objectType) => [objectType, this.#org.records(objectType).size]));
+    return this.#stats.snapshot(held as Record<ObjectType, number>);
   }
 
-  opportunities(): Entity[] {
-    return structuredClone(this.#org.opportunities.all());
+  records(objectType: ObjectType): Entity[] {
+    if (!OBJECT_TYPES.includes(objectType)) {
+      throw new TypeError(`Expected an object type (${OBJECT_TYPES.join(', ')}), got ${JSON.stringify(objectType)}`);
+    }
+    return structuredClone(this.#org.records(objectType).all());
+  }
+
+  editRecord(id: string, edit: RecordEdit): Entity {
+    return structuredClone(this.#org.update(kindOfId(id), id, edit, this.#now(), this.#config.indexLagMs));
+  }
+
+  deleteRecord(id: string): void {
+    const kind = kindOfId(id);
+    if (!this.#org.delete(kind, id, this.#now(), this.#config.indexLagMs)) throw notFound(kind.collection);
   }
 
   configure(change: Partial<EmulatorConfig>): void {
@@ -199,12 +217,17 @@ class Emulator {
 
   #answer(response: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
     this.#stats.countStatus(status);
+    if (!this.#config.retryAfterMs && 'retry-after-ms' in headers) {
+      const { 'retry-after-ms': _dropped, ...documented } = headers;
+      sendJson(response, status, body, documented);
+      return;
+    }
     sendJson(response, status, body, headers);
   }
 
   async #refuse(response: ServerResponse, error: ApiError, headers: Record<string, string>, latency: number): Promise<void> {
     await this.#sleep(latency);
-    this.#answer(response, error.status, error.toBody(), headers);
+    this.#answer(response, error.status, error.toBody(this.#config.errorEnvelope), headers);
   }
 
   async #handleApi(
@@ -257,7 +280,11 @@ class Emulator {
       const claim = idempotency.claim(route.operation, key, now);
       if (claim.kind === 'in_flight') {
         this.#stats.idempotencyConflicts++;
-        const conflict = new ApiError(409, CONFLICT_MESSAGE, { code: 'idempotency_conflict' });
+        const conflict = new ApiError(
+          409,
+          CONFLICT_MESSAGE,
+          this.#config.conflictType === 'conflict' ? { code: 'idempotency_conflict' } : { type: 'idempotency_conflict' },
+        );
         return this.#refuse(response, conflict, headers, latency);
       }
       if (claim.kind === 'replay') {
@@ -286,10 +313,11 @@ class Emulator {
         now: this.#now(),
         indexLagMs: this.#config.indexLagMs,
         scopes: this.#scopes,
+        definitionExtras: this.#config.definitionExtras,
       });
     } catch (error) {
-      if (error instanceof ApiError) return { status: error.status, body: error.toBody() };
-      return { status: 500, body: errorBody('internal_server_error', `Emulator failure: ${(error as Error).message}`) };
+      const refusal = error instanceof ApiError ? error : new ApiError(500, `Emulator failure: ${(error as Error).message}`);
+      return { status: refusal.status, body: refusal.toBody(this.#config.errorEnvelope) };
     }
   }
 
@@ -298,7 +326,7 @@ class Emulator {
     if (fault?.kind === 'commit_then_drop') {
       request.socket.destroy();
     } else if (fault?.kind === 'commit_then_500') {
-      this.#answer(response, 500, new ApiError(500, 'Internal server error.').toBody(), { ...headers, ...fault.headers });
+      this.#answer(response, 500, new ApiError(500, 'Internal server error.').toBody(this.#config.errorEnvelope), { ...headers, ...fault.headers });
     } else {
       this.#answer(response, answer.status, answer.body, headers);
     }
@@ -315,7 +343,7 @@ class Emulator {
       extra['Retry-After'] = '1';
       extra['retry-after-ms'] = '1000';
     }
-    this.#answer(response, answer.status, new ApiError(answer.status, answer.message).toBody(), extra);
+    this.#answer(response, answer.status, new ApiError(answer.status, answer.message).toBody(this.#config.errorEnvelope), extra);
   }
 }
 

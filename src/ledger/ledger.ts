@@ -31,6 +31,18 @@ import {
   type RunStart,
 } from './types.js';
 
+/** A record `match` found for a row, holding the row's payload. */
+export interface MatchedRecord {
+  namespace: string;
+  identity: string;
+  payloadHash: string;
+  payload: string;
+  recordId: string;
+  httpLink: string | null;
+  /** The key the row's create would have had: shown in the report, never sent. */
+  idempotencyKey: string;
+}
+
 export interface LedgerOptions {
   /**
    * Open for reading only (what `plan` does): nothing is created or written, and a missing file
@@ -235,6 +247,38 @@ export class Ledger {
     }
   }
 
+  /**
+   * Records a record found in Lightfield by the mapping's `match` field as holding this row's payload
+   * (found unchanged, or just updated to it): later runs compare against it like an imported row.
+   * Committed at once, like an answer that needed no request.
+   */
+  recordMatched(match: MatchedRecord): void {
+    this.#assertWritable();
+    const current = this.#getRow(match.namespace, match.identity);
+    const row: EntryRow = {
+      namespace: match.namespace,
+      identity: match.identity,
+      status: 'updated',
+      operation: 'update',
+      idempotencyKey: match.idempotencyKey,
+      appliedPayloadHash: match.payloadHash,
+      appliedPayload: match.payload,
+      pendingPayloadHash: match.payloadHash,
+      pendingPayload: null,
+      requestBody: null,
+      opportunityId: match.recordId,
+      httpLink: match.httpLink,
+      attempts: current?.attempts ?? 0,
+      firstSentAt: current?.firstSentAt ?? null,
+      lastAnswerAt: this.#now(),
+      lastError: null,
+    };
+    this.#write(() => {
+      this.#statements.upsertEntry.run(row);
+      this.#unflushed.delete(entryKey(match.namespace, match.identity));
+    });
+  }
+
   /** Writes every waiting answer in one transaction. */
   flush(): void {
     this.#throwDeferredError();
@@ -366,6 +410,11 @@ export class Ledger {
 
   getRun(runId: string): RunRecord | undefined {
     return this.#statements.selectRun.get(runId);
+  }
+
+  /** The latest run of a namespace: which file an import under it read (for "import that file first"). */
+  lastRunOf(namespace: string): RunRecord | undefined {
+    return this.#statements.selectLastRunOf.get(namespace);
   }
 
   /** Entries of a namespace still in flight, oldest first (for reporting what a crash left behind). */

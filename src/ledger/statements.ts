@@ -88,6 +88,7 @@ export interface Statements {
   insertRun: Database.Statement<[RunStart], Database.RunResult>;
   finishRun: Database.Statement<[RunResult & { runId: string }], Database.RunResult>;
   selectRun: Database.Statement<[string], RunRecord>;
+  selectLastRunOf: Database.Statement<[string], RunRecord>;
 }
 
 export function prepareStatements(database: Database.Database): Statements {
@@ -111,5 +112,6 @@ export function prepareStatements(database: Database.Database): Statements {
       'UPDATE runs SET finished_at = @finishedAt, exit_code = @exitCode, summary = @summary WHERE run_id = @runId',
     ),
     selectRun: database.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
+    selectLastRunOf: database.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE namespace = ? ORDER BY started_at DESC LIMIT 1`),
   };
 }

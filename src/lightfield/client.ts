@@ -23,22 +23,23 @@ import {
   type LightfieldClientOptions,
   type ListObjectType,
   type ListQuery,
+  type RecordCollection,
   type RequestOptions,
   type ResolvedClientOptions,
   type WriteRequestOptions,
 } from './options.js';
-import type { AttemptOutcome } from './pacer.js';
+import type { AttemptOutcome } from './types.js';
 import { parseRateLimit, retryDelayMs, serverRetryAfterMs, shouldRetry, type FailedAttempt } from './retry.js';
 import { describeNetworkFailure, sendAttempt, type AttemptResult } from './send-attempt.js';
 import {
   LIGHTFIELD_VERSION,
   type AuthValidation,
-  type CreateOpportunityBody,
+  type CreateRecordBody,
   type Definitions,
   type Entity,
   type ListResponse,
   type RateCategory,
-  type UpdateOpportunityBody,
+  type UpdateRecordBody,
 } from './types.js';
 
 // The client's option and hook types are part of its public face; importers may take them from here.
@@ -48,10 +49,11 @@ export type {
   LightfieldClientOptions,
   ListObjectType,
   ListQuery,
+  RecordCollection,
   RequestOptions,
   WriteRequestOptions,
 } from './options.js';
-export type { AttemptOutcome, Pacer } from './pacer.js';
+export type { AttemptOutcome, Pacer } from './types.js';
 
 /** The API's maximum page size; a shorter page is the last one. */
 export const LIST_PAGE_SIZE = 25;
@@ -84,23 +86,37 @@ export class LightfieldClient {
     return this.#request({ method: 'GET', path: `/v1/${objectType}/definitions`, category: 'read' }, options);
   }
 
-  /** `POST /v1/opportunities`. */
-  async createOpportunity(body: CreateOpportunityBody, options: WriteRequestOptions): Promise<ApiResult<Entity>> {
+  /** `POST /v1/{collection}`: creates one record. */
+  async createRecord(collection: RecordCollection, body: CreateRecordBody, options: WriteRequestOptions): Promise<ApiResult<Entity>> {
     validateIdempotencyKey(options.idempotencyKey);
-    return this.#request({ method: 'POST', path: '/v1/opportunities', body, category: 'write' }, options);
+    return this.#request({ method: 'POST', path: `/v1/${collection}`, body, category: 'write' }, options);
   }
 
-  /** `POST /v1/opportunities/{id}`: a partial update (only the keys sent change). */
-  async updateOpportunity(id: string, body: UpdateOpportunityBody, options: WriteRequestOptions): Promise<ApiResult<Entity>> {
+  /** `POST /v1/{collection}/{id}`: a partial update (only the keys sent change). */
+  async updateRecord(collection: RecordCollection, id: string, body: UpdateRecordBody, options: WriteRequestOptions): Promise<ApiResult<Entity>> {
     validateIdempotencyKey(options.idempotencyKey);
-    const path = `/v1/opportunities/${encodeURIComponent(id)}`;
+    const path = `/v1/${collection}/${encodeURIComponent(id)}`;
     return this.#request({ method: 'POST', path, body, category: 'write' }, options);
   }
 
-  /** `GET /v1/opportunities/{id}`: the fresh source of truth (lists lag behind writes). */
+  /** `GET /v1/{collection}/{id}`: the fresh source of truth (lists lag behind writes). */
+  retrieveRecord(collection: RecordCollection, id: string, options: RequestOptions = {}): Promise<ApiResult<Entity>> {
+    return this.#request({ method: 'GET', path: `/v1/${collection}/${encodeURIComponent(id)}`, category: 'read' }, options);
+  }
+
+  /** `POST /v1/opportunities`. */
+  createOpportunity(body: CreateRecordBody, options: WriteRequestOptions): Promise<ApiResult<Entity>> {
+    return this.createRecord('opportunities', body, options);
+  }
+
+  /** `POST /v1/opportunities/{id}`. */
+  updateOpportunity(id: string, body: UpdateRecordBody, options: WriteRequestOptions): Promise<ApiResult<Entity>> {
+    return this.updateRecord('opportunities', id, body, options);
+  }
+
+  /** `GET /v1/opportunities/{id}`. */
   retrieveOpportunity(id: string, options: RequestOptions = {}): Promise<ApiResult<Entity>> {
-    const path = `/v1/opportunities/${encodeURIComponent(id)}`;
-    return this.#request({ method: 'GET', path, category: 'read' }, options);
+    return this.retrieveRecord('opportunities', id, options);
   }
 
   /** `GET /v1/{objectType}`: one page of a list, with optional filters. */

@@ -9,7 +9,7 @@ export type {
   RequestOptions,
   WriteRequestOptions,
 } from './options.js';
-export type { AttemptOutcome, Pacer } from './pacer.js';
+
 export {
   APIConnectionError,
   APIConnectionTimeoutError,

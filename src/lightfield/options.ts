@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { ImportError } from '../errors.js';
 import type { LightfieldError } from './errors.js';
-import type { Pacer } from './pacer.js';
+import type { Pacer } from './types.js';
 import { DEFAULT_BASE_URL, type RateLimitInfo } from './types.js';
 
 export interface LightfieldClientOptions {
@@ -56,8 +56,11 @@ export interface ApiResult<T> {
   rateLimit?: RateLimitInfo;
 }
 
-export type DefinitionsObjectType = 'opportunities' | 'accounts';
-export type ListObjectType = 'opportunities' | 'accounts' | 'members';
+/** The collections whose records an import writes: `/v1/{collection}`. */
+export type RecordCollection = 'opportunities' | 'accounts' | 'contacts' | 'notes';
+/** Notes have no definitions endpoint: their fields are fixed (objects.ts). */
+export type DefinitionsObjectType = Exclude<RecordCollection, 'notes'>;
+export type ListObjectType = RecordCollection | 'members';
 
 export interface ListQuery {
   /** Page size, 1–25. @default 25 (the API's default) */

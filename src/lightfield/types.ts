@@ -88,15 +88,20 @@ export type RelationshipUpdateOperation =
   | { remove: string | string[] }
   | { replace: string | string[] | null };
 
-export interface CreateOpportunityBody {
+/** The body of `POST /v1/{records}`: the same shape for opportunities, accounts, contacts and notes. */
+export interface CreateRecordBody {
   fields: Record<string, FieldWriteValue>;
   relationships: Record<string, RelationshipCreateValue>;
 }
 
-export interface UpdateOpportunityBody {
+/** The body of `POST /v1/{records}/{id}`: only the keys sent change. */
+export interface UpdateRecordBody {
   fields?: Record<string, FieldWriteValue>;
   relationships?: Record<string, RelationshipUpdateOperation>;
 }
+
+export type CreateOpportunityBody = CreateRecordBody;
+export type UpdateOpportunityBody = UpdateRecordBody;
 
 export interface FieldReadValue {
   valueType: ValueType;
@@ -109,7 +114,7 @@ export interface RelationshipReadValue {
   values: string[];
 }
 
-/** An opportunity, account or member as the API returns it. */
+/** An opportunity, account, contact, note or member as the API returns it. */
 export interface Entity {
   id: string;
   createdAt: string;
@@ -154,3 +159,25 @@ export interface RateLimitInfo {
 
 /** The rate-limit categories of the API. */
 export type RateCategory = 'write' | 'read' | 'search';
+
+/** What one attempt looked like, as reported to {@link Pacer.observe}. */
+export interface AttemptOutcome {
+  /** The HTTP status, or `null` when no answer arrived (network failure, timeout, caller abort). */
+  status: number | null;
+  /** The response's `X-RateLimit-*` headers, when all were present. */
+  rateLimit?: RateLimitInfo;
+  /** The wait the response asked for (`retry-after-ms` or `Retry-After`), uncapped. */
+  retryAfterMs?: number;
+  /** Time from sending the request to having read the whole answer (or giving up). */
+  latencyMs: number;
+}
+
+/**
+ * The rate limiter's hooks: every attempt (including retries) waits for `acquire` and then
+ * reports to `observe`, exactly once per successful `acquire`, whatever the outcome.
+ * `acquire` should reject promptly when `signal` aborts.
+ */
+export interface Pacer {
+  acquire(category: RateCategory, signal?: AbortSignal): Promise<void>;
+  observe(category: RateCategory, outcome: AttemptOutcome): void;
+}

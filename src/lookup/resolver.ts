@@ -1,32 +1,61 @@
 /**
  * Resolves relationship cells to Lightfield IDs: accounts by `$name` or website domain, members by
- * `$email`. Every distinct value is looked up once per run (the promise is cached, so rows waiting on
- * the same account share one request); members are paged through once and matched locally because
- * the API documents no member filters.
+ * `$email` or full name, contacts by `$email`, opportunities by `$name`, and any of them by the source
+ * ID of a row an earlier import created (`by: "import"`, answered from the ledger). A lookup with
+ * `create` makes the record it does not find (find-or-create).
+ *
+ * Every distinct value is resolved once per run: the promise is cached, so rows in flight at once
+ * that name the same account share one search and one create. Members are paged through once and
+ * matched locally because the API documents no member filters.
+ *
+ * A created record is recorded in the ledger like an imported row (in flight before the request,
+ * with its own Idempotency-Key, answered after), so a crash, a rerun or a later file never creates it
+ * a second time.
  */
 import type { RowProblem } from '../errors.js';
 import type { LightfieldClient, RequestOptions } from '../lightfield/client.js';
-import type { Entity } from '../lightfield/types.js';
-import type { RelationshipInput } from '../mapping/types.js';
+import { APIError } from '../lightfield/errors.js';
+import { OBJECTS, type ImportObject } from '../lightfield/objects.js';
+import type { CreateRecordBody, Entity } from '../lightfield/types.js';
+import type { Ledger } from '../ledger/index.js';
 import { quoteText } from '../quote-text.js';
+import { canonicalPayload, idempotencyKey, payloadHash } from '../mapping/index.js';
+import type { LookupInput, LookupObject, RelationshipInput } from '../mapping/types.js';
 
-export type Resolution = { ok: true; ids: string[] } | { ok: false; problem: RowProblem };
+export interface PlannedCreate {
+  object: LookupObject;
+  /** The looked-up text the record would be created for. */
+  value: string;
+  by: LookupInput['by'];
+}
 
-type LookupInput = Extract<RelationshipInput, { kind: 'lookup' }>;
+export type Resolution = { ok: true; ids: string[]; wouldCreate: PlannedCreate[] } | { ok: false; problem: RowProblem };
+
+export interface LookupResolverOptions {
+  client: LightfieldClient;
+  /** Where `by: "import"` lookups and created records are found and recorded. */
+  ledger: Ledger;
+  /** A plan looks up but never creates: it reports what it would create. */
+  mode: 'plan' | 'import';
+  requestOptions?: RequestOptions;
+}
 
 /** Candidates listed in a message at most. */
 const MAX_CANDIDATES_SHOWN = 5;
 
+/** The ledger namespace of the records find-or-create lookups made, shared by every mapping. */
+export function createdByLookupNamespace(object: LookupObject): string {
+  return `lookup-create:${object}`;
+}
+
 export class LookupResolver {
-  readonly #client: LightfieldClient;
-  readonly #requestOptions: RequestOptions;
+  readonly #options: LookupResolverOptions;
   readonly #cache = new Map<string, Promise<Resolution>>();
-  #membersByEmail: Promise<Map<string, Entity[]>> | undefined;
+  #members: Promise<Entity[]> | undefined;
   #requests = 0;
 
-  constructor(client: LightfieldClient, requestOptions: RequestOptions = {}) {
-    this.#client = client;
-    this.#requestOptions = requestOptions;
+  constructor(options: LookupResolverOptions) {
+    this.#options = options;
   }
 
   /** List requests made so far. */
@@ -37,25 +66,39 @@ export class LookupResolver {
   /** Resolves every relationship of a row; the first failure wins (it names its column). */
   async resolveAll(
     relationships: Record<string, RelationshipInput>,
-  ): Promise<{ ok: true; ids: Record<string, string[]> } | { ok: false; problem: RowProblem }> {
+  ): Promise<{ ok: true; ids: Record<string, string[]>; wouldCreate: PlannedCreate[] } | { ok: false; problem: RowProblem }> {
     const ids: Record<string, string[]> = {};
+    const wouldCreate: PlannedCreate[] = [];
     // All lookups start at once (the first rows of a run wait on several, each a round trip); the
-    // answers are still read in order, so the first failure in key order wins as before. A lookup
-    // left unread after a failure is cached and handled (see `resolve`).
-    const pending = Object.entries(relationships).map(
-      ([key, input]) => [key, input.kind === 'ids' ? { ok: true as const, ids: input.ids } : this.resolve(key, input)] as const,
-    );
+    // answers are still read in order, so the first failure in key order wins. A lookup left unread
+    // after a failure is cached and handled (see `resolve`).
+    const pending = Object.entries(relationships).map(([key, input]) => [key, this.#resolveInput(key, input)] as const);
     for (const [key, answer] of pending) {
       const resolution = await answer;
       if (!resolution.ok) return resolution;
       ids[key] = resolution.ids;
+      wouldCreate.push(...resolution.wouldCreate);
     }
-    return { ok: true, ids };
+    return { ok: true, ids, wouldCreate };
+  }
+
+  async #resolveInput(key: string, input: RelationshipInput): Promise<Resolution> {
+    if (input.kind === 'ids') return { ok: true, ids: input.ids, wouldCreate: [] };
+    if (input.kind === 'lookup') return this.resolve(key, input);
+    const resolutions = await Promise.all(input.lookups.map((lookup) => this.resolve(key, lookup)));
+    const failed = resolutions.find((resolution) => !resolution.ok);
+    if (failed !== undefined) return failed;
+    const found = resolutions.flatMap((resolution) => (resolution.ok ? resolution.ids : []));
+    return {
+      ok: true,
+      ids: [...new Set([...input.ids, ...found])],
+      wouldCreate: resolutions.flatMap((resolution) => (resolution.ok ? resolution.wouldCreate : [])),
+    };
   }
 
   resolve(key: string, input: LookupInput): Promise<Resolution> {
     const normalized = normalizeLookupValue(input);
-    const cacheKey = `${input.object}\u0000${input.by}\u0000${normalized}`;
+    const cacheKey = JSON.stringify([input.object, input.by, input.namespace ?? '', normalized]);
     let pending = this.#cache.get(cacheKey);
     if (!pending) {
       pending = this.#lookup(key, input, normalized);
@@ -67,78 +110,146 @@ export class LookupResolver {
   }
 
   async #lookup(key: string, input: LookupInput, normalized: string): Promise<Resolution> {
-    const matches = await this.#find(input, normalized);
-    if (matches.length === 1) return { ok: true, ids: [matches[0]!.id] };
-    const what = `${input.object} with ${input.by} ${quoteText(input.value)}`;
-    if (matches.length === 0) {
-      return {
-        ok: false,
-        problem: {
-          type: 'lookup_failed',
-          code: 'lookup_not_found',
-          param: input.column,
-          message: `column ${quoteText(input.column)} (${key}): no ${what} in Lightfield`,
-        },
-      };
+    if (input.by === 'import') return this.#fromEarlierImport(key, input);
+    const created = input.create === undefined ? undefined : this.#createdEarlier(input, normalized);
+    if (created !== undefined && created.status !== 'in_flight' && created.opportunityId !== null) {
+      return { ok: true, ids: [created.opportunityId], wouldCreate: [] };
     }
-    const shown = matches
-      .slice(0, MAX_CANDIDATES_SHOWN)
-      .map((entity) => `${entity.id} (${describe(entity)})`)
-      .join(', ');
-    const more = matches.length > MAX_CANDIDATES_SHOWN ? ` and ${matches.length - MAX_CANDIDATES_SHOWN} more` : '';
-    return {
-      ok: false,
-      problem: {
-        type: 'lookup_failed',
-        code: 'lookup_ambiguous',
-        param: input.column,
-        message: `column ${quoteText(input.column)} (${key}): ${matches.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`,
-      },
-    };
+    const matches = await this.#find(input, normalized);
+    if (matches.length === 1) {
+      // A create left in flight by a crash had landed: the search found it, so it is done.
+      if (created?.status === 'in_flight' && this.#options.mode === 'import') {
+        this.#options.ledger.markAnswered(createdByLookupNamespace(input.object), JSON.stringify([input.by, normalized]), {
+          status: 'created',
+          opportunityId: matches[0]!.id,
+          httpLink: matches[0]!.httpLink,
+          attempts: 0,
+        });
+      }
+      return { ok: true, ids: [matches[0]!.id], wouldCreate: [] };
+    }
+    const what = `${input.object} with ${input.by} ${quoteText(input.value)}`;
+    if (matches.length > 1) {
+      const shown = matches
+        .slice(0, MAX_CANDIDATES_SHOWN)
+        .map((entity) => `${entity.id} (${describe(entity)})`)
+        .join(', ');
+      const more = matches.length > MAX_CANDIDATES_SHOWN ? ` and ${matches.length - MAX_CANDIDATES_SHOWN} more` : '';
+      return failure('lookup_ambiguous', input.column, `column ${quoteText(input.column)} (${key}): ${matches.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`);
+    }
+    if (input.create === undefined) {
+      const hint = input.object === 'account' ? '; to create missing accounts, add "create" to the lookup' : '';
+      return failure('lookup_not_found', input.column, `column ${quoteText(input.column)} (${key}): no ${what} in Lightfield${hint}`);
+    }
+    if (this.#options.mode === 'plan') return { ok: true, ids: [], wouldCreate: [{ object: input.object, value: input.value, by: input.by }] };
+    return this.#create(key, input, normalized);
+  }
+
+  /** The ledger entry of a record an earlier find-or-create made for this value. */
+  #createdEarlier(input: LookupInput, normalized: string): ReturnType<Ledger['get']> {
+    return this.#options.ledger.get(createdByLookupNamespace(input.object), JSON.stringify([input.by, normalized]));
+  }
+
+  /**
+   * Creates the record, exactly once: in flight in the ledger before the request, with a key derived
+   * from the value and the fields, so that a rerun after a crash sends the same request again and
+   * Lightfield answers with the record it already made.
+   */
+  async #create(key: string, input: LookupInput, normalized: string): Promise<Resolution> {
+    const { ledger, client } = this.#options;
+    const namespace = createdByLookupNamespace(input.object);
+    const identity = JSON.stringify([input.by, normalized]);
+    const earlier = ledger.get(namespace, identity);
+    let body: CreateRecordBody;
+    let idempotency: string;
+    if (earlier?.status === 'in_flight' && earlier.requestBody !== null) {
+      body = JSON.parse(earlier.requestBody) as CreateRecordBody;
+      idempotency = earlier.idempotencyKey;
+    } else {
+      body = { fields: input.create ?? {}, relationships: {} };
+      const payload = canonicalPayload({ fields: body.fields, relationships: {} });
+      const hash = payloadHash(payload);
+      idempotency = idempotencyKey(namespace, identity, hash);
+      ledger.markInFlight({ namespace, identity, payloadHash: hash, payload, requestBody: JSON.stringify(body), operation: 'create', idempotencyKey: idempotency });
+    }
+    const collection = OBJECTS[input.object as ImportObject].collection;
+    try {
+      const result = await client.createRecord(collection, body, { ...this.#options.requestOptions, idempotencyKey: idempotency });
+      ledger.markAnswered(namespace, identity, { status: 'created', opportunityId: result.data.id, httpLink: result.data.httpLink, attempts: result.attempts });
+      return { ok: true, ids: [result.data.id], wouldCreate: [] };
+    } catch (error) {
+      if (!(error instanceof APIError) || error.status >= 500 || [408, 409, 429].includes(error.status)) throw error;
+      ledger.markAnswered(namespace, identity, { status: 'failed', attempts: 1, error: `${error.type}: ${error.message}` });
+      return failure('lookup_create_failed', input.column, `column ${quoteText(input.column)} (${key}): Lightfield refused to create ${input.object} ${quoteText(input.value)} (${error.status}): ${error.message}`);
+    }
+  }
+
+  /** `by: "import"`: the record an earlier import under `namespace` made for this source ID. */
+  #fromEarlierImport(key: string, input: LookupInput): Resolution {
+    const { ledger } = this.#options;
+    const namespace = input.namespace ?? '';
+    const entry = ledger.get(namespace, JSON.stringify([input.value.trim()]));
+    if (entry?.opportunityId) return { ok: true, ids: [entry.opportunityId], wouldCreate: [] };
+    const lastRun = ledger.lastRunOf(namespace);
+    const source = lastRun === undefined ? '' : ` (last imported from ${lastRun.csvPath})`;
+    if (entry === undefined) {
+      const first =
+        lastRun === undefined
+          ? `nothing has been imported under namespace "${namespace}" with this ledger: import the ${input.object}s file first (same --state), then this one again`
+          : `no row with that source ID was imported under namespace "${namespace}"${source}: import the ${input.object} first, then this file again`;
+      return failure('source_id_not_imported', input.column, `column ${quoteText(input.column)} (${key}): ${input.object} ${quoteText(input.value)}: ${first}`);
+    }
+    const state = entry.status === 'in_flight' ? 'was left in flight' : `failed (${entry.lastError ?? 'see its report'})`;
+    return failure(
+      'source_id_not_imported',
+      input.column,
+      `column ${quoteText(input.column)} (${key}): the ${input.object} row with source ID ${quoteText(input.value)} in namespace "${namespace}" ${state}${source}: fix it and import that file again, then this one`,
+    );
   }
 
   async #find(input: LookupInput, normalized: string): Promise<Entity[]> {
     if (input.object === 'member') {
-      const members = await this.#members();
-      return members.get(normalized) ?? [];
+      const members = await this.#allMembers();
+      return members.filter((member) => (input.by === '$email' ? emailOf(member) : fullNameOf(member)) === normalized);
     }
+    const collection = OBJECTS[input.object as ImportObject].collection;
     if (input.by === '$website') {
-      const found = await this.#listAll('accounts', { '$website[contains]': normalized });
+      const found = await this.#listAll(collection, { '$website[contains]': normalized });
       return found.filter((account) => websiteHosts(account).includes(normalized));
     }
-    const found = await this.#listAll('accounts', { '$name[equal]': input.value.trim() });
+    if (input.by === '$email') {
+      const found = await this.#listAll(collection, { '$email[contains]': normalized });
+      return found.filter((record) => emailsOf(record).includes(normalized));
+    }
+    const found = await this.#listAll(collection, { '$name[equal]': input.value.trim() });
     // `equal` on TEXT may or may not be case-sensitive on the server: compare ourselves.
-    return found.filter((account) => normalizeText(textValue(account, '$name')) === normalized);
+    return found.filter((record) => normalizeText(textValue(record, '$name')) === normalized);
   }
 
-  #members(): Promise<Map<string, Entity[]>> {
-    if (!this.#membersByEmail) {
-      this.#membersByEmail = (async () => {
-        const byEmail = new Map<string, Entity[]>();
-        for (const member of await this.#listAll('members', {})) {
-          const email = textValue(member, '$email').trim().toLowerCase();
-          if (!email) continue;
-          byEmail.set(email, [...(byEmail.get(email) ?? []), member]);
-        }
-        return byEmail;
-      })();
-      this.#membersByEmail.catch(() => {
-        this.#membersByEmail = undefined;
+  #allMembers(): Promise<Entity[]> {
+    if (!this.#members) {
+      this.#members = this.#listAll('members', {});
+      this.#members.catch(() => {
+        this.#members = undefined;
       });
     }
-    return this.#membersByEmail;
+    return this.#members;
   }
 
-  async #listAll(objectType: 'accounts' | 'members', filters: Record<string, string>): Promise<Entity[]> {
+  async #listAll(collection: 'accounts' | 'contacts' | 'opportunities' | 'notes' | 'members', filters: Record<string, string>): Promise<Entity[]> {
     const found: Entity[] = [];
     const pageSize = 25;
     for (let offset = 0; ; offset += pageSize) {
       this.#requests += 1;
-      const page = await this.#client.list(objectType, { limit: pageSize, offset, filters }, this.#requestOptions);
+      const page = await this.#options.client.list(collection, { limit: pageSize, offset, filters }, this.#options.requestOptions);
       found.push(...page.data.data);
       if (page.data.data.length < pageSize) return found;
     }
   }
+}
+
+function failure(code: string, column: string, message: string): Resolution {
+  return { ok: false, problem: { type: 'lookup_failed', code, param: column, message } };
 }
 
 function normalizeText(value: string): string {
@@ -148,6 +259,7 @@ function normalizeText(value: string): string {
 function normalizeLookupValue(input: LookupInput): string {
   if (input.by === '$email') return input.value.trim().toLowerCase();
   if (input.by === '$website') return hostOf(input.value);
+  if (input.by === 'import') return input.value.trim();
   return normalizeText(input.value);
 }
 
@@ -169,6 +281,25 @@ function textValue(entity: Entity, key: string): string {
   return '';
 }
 
+function emailOf(member: Entity): string {
+  return textValue(member, '$email').trim().toLowerCase();
+}
+
+function emailsOf(record: Entity): string[] {
+  const value = record.fields['$email']?.value;
+  const emails = Array.isArray(value) ? value : [value];
+  return emails.filter((email): email is string => typeof email === 'string').map((email) => email.trim().toLowerCase());
+}
+
+/** A member's or contact's `$name` ({ firstName, lastName }) as one normalised text. */
+function fullNameOf(record: Entity): string {
+  const value = record.fields['$name']?.value;
+  if (typeof value === 'string') return normalizeText(value);
+  if (typeof value !== 'object' || value === null) return '';
+  const { firstName, lastName } = value as { firstName?: unknown; lastName?: unknown };
+  return normalizeText([firstName, lastName].filter((part) => typeof part === 'string').join(' '));
+}
+
 function websiteHosts(account: Entity): string[] {
   const value = account.fields['$website']?.value;
   const urls = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
@@ -176,7 +307,7 @@ function websiteHosts(account: Entity): string[] {
 }
 
 function describe(entity: Entity): string {
-  const name = textValue(entity, '$name');
+  const name = textValue(entity, '$name') || fullNameOf(entity);
   const website = websiteHosts(entity)[0];
   return [name, website].filter(Boolean).join(', ') || entity.id;
 }

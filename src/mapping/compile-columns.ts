@@ -1,5 +1,6 @@
 /** The CSV header as the mapping sees it, and the column-or-constant rule shared by fields and relationships. */
 import type { MappingProblems } from './compile-problems.js';
+import { dataLikeHeaderHint } from '../reader/header.js';
 import { closestMatches, quotedList } from './suggest.js';
 import { quoteText } from '../quote-text.js';
 
@@ -58,9 +59,15 @@ export class ColumnIndex {
     this.problems.add(
       'mapping_missing_column',
       path,
-      `column ${quoteText(column)} is not in the header of ${this.csvFile}${hint}; its columns: ${shown.join(', ')}${more}${this.#notText()}`,
+      `column ${quoteText(column)} is not in the header of ${this.csvFile}${hint}; its columns: ${shown.join(', ')}${more}${this.#notText()}${this.#dataLike()}`,
     );
     return undefined;
+  }
+
+  /** A hint when the header is a line of data: a file without a header line needs the mapping's `columns`. */
+  #dataLike(): string {
+    const hint = dataLikeHeaderHint(this.#header);
+    return hint === undefined ? '' : `. ${hint}`;
   }
 
   /** A hint when the header is not text: the usual cause of "no such column" is the wrong encoding or a binary file. */

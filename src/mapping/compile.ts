@@ -3,19 +3,19 @@
  * everything a row needs (column indexes, converters, option tables), so that a mistake in the
  * mapping stops the run before any row is sent and mapping a row costs almost nothing.
  */
+import { OBJECTS } from '../lightfield/objects.js';
 import type { Definitions, FieldDefinition, FieldWriteValue } from '../lightfield/types.js';
 import { MappingProblems } from './compile-problems.js';
 import { OptionIndex } from './convert-select.js';
 import { DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, fieldConverter, type FieldReading } from './convert.js';
 import { isValidTimezone } from './convert-datetime.js';
-import { compileRelationship, REQUIRED_RELATIONSHIPS } from './compile-relationship.js';
+import { compileRelationship, type RelatedDefinitions } from './compile-relationship.js';
 import { checkSource, ColumnIndex } from './compile-columns.js';
 import { closestMatches, describeKeys, normalizeLabel, quotedList } from './suggest.js';
 import { sha256Hex, stableStringify } from './stable-json.js';
+import { resolveRange, type ValueRange } from './value-range.js';
 import type { CompiledField, CompiledMapping, CompiledRelationship, FieldSpec, MappingFile } from './types.js';
 
-/** Field keys every opportunity needs (the API refuses a create without them). */
-export const REQUIRED_FIELDS: readonly string[] = ['$name', '$stage'];
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_TIMEZONE = 'UTC';
 
@@ -25,7 +25,7 @@ export interface MappingSources {
   csv: string;
 }
 
-type SpecOption = Exclude<keyof FieldSpec, 'column' | 'value' | 'default' | 'type' | 'trim'>;
+type SpecOption = Exclude<keyof FieldSpec, 'column' | 'value' | 'default' | 'type' | 'trim' | 'empty'>;
 
 /** Which valueTypes each reading option applies to; elsewhere it would be silently ignored, so it is refused. */
 const OPTION_APPLIES_TO: Record<SpecOption, readonly string[]> = {
@@ -36,6 +36,8 @@ const OPTION_APPLIES_TO: Record<SpecOption, readonly string[]> = {
   trueValues: ['CHECKBOX'],
   falseValues: ['CHECKBOX'],
   values: ['SINGLE_SELECT', 'MULTI_SELECT'],
+  round: ['NUMBER', 'CURRENCY'],
+  range: ['NUMBER', 'CURRENCY', 'DATETIME'],
 };
 
 /** Which valueTypes each `type` fits. */
@@ -56,34 +58,31 @@ export function compileMapping(
   definitions: Definitions,
   header: readonly string[],
   files: MappingSources,
+  related: RelatedDefinitions = {},
 ): CompiledMapping {
   const problems = new MappingProblems();
   const columns = new ColumnIndex(header, files.csv, problems);
+  const { requiredFields, requiredRelationships } = OBJECTS[mapping.object];
 
-  const fields: CompiledField[] = [];
-  for (const [key, raw] of Object.entries(mapping.fields)) {
-    const spec: FieldSpec = typeof raw === 'string' ? { column: raw } : raw;
-    const compiled = compileField(key, spec, definitions, columns, problems);
-    if (compiled !== undefined) fields.push(compiled);
-  }
-  for (const key of REQUIRED_FIELDS) {
+  const fields = compileFields(mapping.fields, 'fields', requiredFields, definitions, columns, problems);
+  for (const key of requiredFields) {
     if (mapping.fields[key] === undefined) {
-      problems.add('mapping_required', `fields.${key}`, `${key} is required for every opportunity: map it, e.g. "${key}": "<CSV column>"`);
+      problems.add('mapping_required', `fields.${key}`, `${key} is required for every ${mapping.object}: map it, e.g. "${key}": "<CSV column>"`);
     }
   }
 
   const relationships: CompiledRelationship[] = [];
   for (const [key, raw] of Object.entries(mapping.relationships ?? {})) {
     const spec = typeof raw === 'string' ? { column: raw } : raw;
-    const compiled = compileRelationship(key, spec, definitions, columns, problems);
+    const compiled = compileRelationship(key, spec, { definitions, related, required: requiredRelationships.includes(key) }, columns, problems);
     if (compiled !== undefined) relationships.push(compiled);
   }
-  for (const key of REQUIRED_RELATIONSHIPS) {
+  for (const key of requiredRelationships) {
     if (mapping.relationships?.[key] === undefined) {
       problems.add(
         'mapping_required',
         `relationships.${key}`,
-        `${key} is required for every opportunity: map it under "relationships", e.g. "${key}": { "column": "Company", "lookup": { "object": "account", "by": "$name" } }`,
+        `${key} is required for every ${mapping.object}: map it under "relationships", e.g. "${key}": { "column": "Company", "lookup": { "object": "account", "by": "$name" } }`,
       );
     }
   }
@@ -103,27 +102,51 @@ export function compileMapping(
     problems.add('mapping_invalid', 'identity', 'the mapping reads no CSV column, so rows cannot be told apart: list the columns that identify a record in "identity"');
   }
 
+  const matchField = mapping.match === undefined ? undefined : checkMatchField(mapping, fields, definitions, identityColumns, problems);
   problems.throwIfAny(files.mapping);
   return {
+    object: mapping.object,
+    matchField,
+    mode: mapping.mode ?? 'upsert',
     namespace: mapping.namespace ?? DEFAULT_NAMESPACE,
     fingerprint: sha256Hex(stableStringify(mapping)),
     columns: columnsRead,
     identityColumns: [...identityColumns],
     identityIndexes,
     explicitIdentity,
+    nullValues: new Set((mapping.nullValues ?? []).map((text) => text.trim())),
     fields,
     relationships,
   };
 }
 
+/** The fields of a mapping, or of a lookup's `create` (`path` says which, for messages). */
+export function compileFields(
+  specs: Record<string, string | FieldSpec>,
+  path: string,
+  requiredFields: readonly string[],
+  definitions: Definitions,
+  columns: ColumnIndex,
+  problems: MappingProblems,
+): CompiledField[] {
+  const fields: CompiledField[] = [];
+  for (const [key, raw] of Object.entries(specs)) {
+    const spec: FieldSpec = typeof raw === 'string' ? { column: raw } : raw;
+    const compiled = compileField(key, spec, `${path}.${key}`, requiredFields.includes(key), definitions, columns, problems);
+    if (compiled !== undefined) fields.push(compiled);
+  }
+  return fields;
+}
+
 function compileField(
   key: string,
   spec: FieldSpec,
+  path: string,
+  required: boolean,
   definitions: Definitions,
   columns: ColumnIndex,
   problems: MappingProblems,
 ): CompiledField | undefined {
-  const path = `fields.${key}`;
   // Own keys only: `toString` or `__proto__` in a mapping must not find Object.prototype's members.
   const definition = Object.hasOwn(definitions.fieldDefinitions, key) ? definitions.fieldDefinitions[key] : undefined;
   if (definition === undefined) {
@@ -145,7 +168,6 @@ function compileField(
   if (source === undefined || problems.size > before) return undefined;
 
   const converter = fieldConverter(reading);
-  const required = REQUIRED_FIELDS.includes(key);
   const convertConstant = (value: FieldWriteValue, option: 'value' | 'default'): FieldWriteValue | undefined => {
     if (value === null) {
       if (required) problems.add('mapping_invalid', `${path}.${option}`, `${key} is required and cannot be null`);
@@ -157,12 +179,17 @@ function compileField(
     return undefined;
   };
   const fallback = spec.default === undefined ? undefined : convertConstant(spec.default, 'default');
+  if (spec.empty === 'clear' && required) {
+    problems.add('mapping_invalid', `${path}.empty`, `${key} is required and cannot be cleared`);
+  }
+  // With `empty: clear` an empty cell becomes null: left out of creates, sent on updates.
+  const emptyValue = fallback !== undefined ? fallback : spec.empty === 'clear' ? null : undefined;
   if (source.kind === 'constant') {
     const value = convertConstant(spec.value ?? null, 'value');
     if (value === undefined) return undefined;
-    return { key, valueType: definition.valueType, required, source: { kind: 'constant', value }, trim: false, fallback, convert: converter.cell };
+    return { key, valueType: definition.valueType, required, source: { kind: 'constant', value }, trim: false, fallback: emptyValue, convert: converter.cell };
   }
-  return { key, valueType: definition.valueType, required, source, trim: spec.trim ?? true, fallback, convert: converter.cell };
+  return { key, valueType: definition.valueType, required, source, trim: spec.trim ?? true, fallback: emptyValue, convert: converter.cell };
 }
 
 function checkReadingOptions(key: string, path: string, spec: FieldSpec, definition: FieldDefinition, problems: MappingProblems): void {
@@ -200,12 +227,15 @@ function fieldReading(key: string, path: string, spec: FieldSpec, definition: Fi
       }
     }
   }
+  const timezone = spec.timezone ?? DEFAULT_TIMEZONE;
   return {
     key,
     definition,
     decimal: spec.decimal ?? '.',
+    round: spec.round,
+    range: spec.range === undefined ? undefined : fieldRange(path, spec, definition, timezone, problems),
     format: spec.format,
-    timezone: spec.timezone ?? DEFAULT_TIMEZONE,
+    timezone,
     dateOnly: spec.type === 'date',
     split: spec.split,
     trim: spec.trim ?? true,
@@ -214,6 +244,17 @@ function fieldReading(key: string, path: string, spec: FieldSpec, definition: Fi
     options,
     aliases,
   };
+}
+
+/** The field's `range`, or undefined after recording its problems (a range on another valueType is refused elsewhere). */
+function fieldRange(path: string, spec: FieldSpec, definition: FieldDefinition, timezone: string, problems: MappingProblems): ValueRange | undefined {
+  if (spec.range === undefined || !OPTION_APPLIES_TO.range.includes(definition.valueType)) return undefined;
+  const resolved = resolveRange(spec.range, definition.valueType, timezone);
+  if (resolved.ok) return resolved.range;
+  for (const problem of resolved.problems) {
+    problems.add('mapping_invalid', `${path}.range${problem.bound === undefined ? '' : `.${problem.bound}`}`, problem.message);
+  }
+  return undefined;
 }
 
 function suggestFieldKeys(key: string, fieldDefinitions: Record<string, FieldDefinition>): string {
@@ -230,9 +271,40 @@ function suggestFieldKeys(key: string, fieldDefinitions: Record<string, FieldDef
   return `${hint} Defined fields: ${describeKeys(writable)}`;
 }
 
+/** Fields `match` can search on: text the API filters with `equal`. */
+const MATCHABLE_TYPES: readonly string[] = ['TEXT', 'EMAIL', 'URL', 'TELEPHONE'];
+
+/** The match field must be written from the (single) identity column, so that a row finds its own record. */
+function checkMatchField(
+  mapping: MappingFile,
+  fields: readonly CompiledField[],
+  definitions: Definitions,
+  identityColumns: readonly string[],
+  problems: MappingProblems,
+): string | undefined {
+  const key = mapping.match!.field;
+  const field = fields.find((candidate) => candidate.key === key);
+  if (field === undefined) {
+    problems.add('mapping_invalid', 'match.field', `"${key}" is not a field this mapping writes: map it from the identity column, e.g. "${key}": "${identityColumns[0] ?? 'Record ID'}"`);
+    return undefined;
+  }
+  const valueType = definitions.fieldDefinitions[key]?.valueType ?? field.valueType;
+  if (!MATCHABLE_TYPES.includes(valueType)) {
+    problems.add('mapping_invalid', 'match.field', `${key} is ${valueType}; match needs a text field (${MATCHABLE_TYPES.join(', ')}) that Lightfield can filter with equal`);
+  }
+  if (mapping.identity === undefined || identityColumns.length !== 1 || field.source.kind !== 'column' || field.source.column !== identityColumns[0]) {
+    problems.add(
+      'mapping_invalid',
+      'match.field',
+      `${key} must be written from the one identity column (add "identity": ["<source ID column>"] and map ${key} from it), so that each row finds its own record`,
+    );
+  }
+  return key;
+}
+
 function uniqueColumns(fields: readonly CompiledField[], relationships: readonly CompiledRelationship[]): string[] {
   const seen = new Set<string>();
-  for (const entry of [...fields, ...relationships]) {
+  for (const entry of [...fields, ...relationships, ...relationships.flatMap((relationship) => relationship.createFields ?? [])]) {
     if (entry.source.kind === 'column') seen.add(entry.source.column);
   }
   return [...seen];

@@ -119,6 +119,6 @@ function hasTimeTokens(format: string): boolean {
  * between separators becomes its one-or-two-digit form. Tokens touching another letter keep their
  * width, since without a separator the digits could be split more than one way.
  */
-function relaxPadding(format: string): string {
+export function relaxPadding(format: string): string {
   return format.replace(/(?<![A-Za-z])(dd|MM|HH|hh|mm|ss)(?![A-Za-z])/g, (token) => token.charAt(0));
 }

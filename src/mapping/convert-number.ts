@@ -2,7 +2,8 @@
  * NUMBER and CURRENCY cells. Exports write amounts in many ways (`1.234,56`, `$ 1,234.50`,
  * `1 234,5 €`, `(1,234.00)`), so the reading is told the decimal separator and then accepts only
  * what is unambiguous under it: thousands separators in groups of three, at most two decimals
- * (the API's limit), within the safe-integer range. Anything else is refused, never rounded.
+ * (the API's limit), within the safe-integer range. Anything else is refused; more decimals are
+ * rounded only when the mapping asks for it (`round`), and the row then carries a note.
  */
 import type { Conversion } from './types.js';
 
@@ -15,24 +16,29 @@ const NEUTRAL_GROUPING = new Set([' ', '\u00a0', '\u202f', '\u2009', "'", '\u201
 /**
  * Plain and thousands-grouped amounts (`1234.5`, `1.234,50`) of at most 15 digits: the common case,
  * read without the general path's regular expressions (it runs for every row). Gives exactly what
- * {@link readNumber} gives for them.
+ * {@link readParts} and {@link fromParts} give for them.
  */
 const SIMPLE_NUMBER = {
   '.': /^(?:\d{1,15}|\d{1,3}(?:,\d{3}){1,4})(?:\.\d{1,2})?$/,
   ',': /^(?:\d{1,15}|\d{1,3}(?:\.\d{3}){1,4})(?:,\d{1,2})?$/,
 } as const;
 
-export function parseNumber(cell: string, decimal: '.' | ','): Conversion {
-  if (SIMPLE_NUMBER[decimal].test(cell)) {
+/**
+ * Reads a cell with the given decimal separator. `round` (0–2 places) rounds a cell with more
+ * decimal places half to even and says so in the conversion's `note`; without it such a cell is refused.
+ */
+export function parseNumber(cell: string, decimal: '.' | ',', round?: number): Conversion {
+  if (SIMPLE_NUMBER[decimal].test(cell) && (round === undefined || decimalPlaces(cell, decimal) <= round)) {
     const grouping = decimal === '.' ? ',' : '.';
     const digits = cell.includes(grouping) ? cell.split(grouping).join('') : cell;
     return { ok: true, value: Number(decimal === '.' ? digits : digits.replace(',', '.')) };
   }
-  const result = readNumber(cell, decimal);
+  const parts = readParts(cell, decimal);
+  const result = 'ok' in parts ? parts : fromParts(parts, round);
   if (result.ok || result.code !== 'not_a_number') return result;
   // Say so when the cell would have been a number with the other separator: the usual mistake.
   const other = decimal === '.' ? ',' : '.';
-  if (readNumber(cell, other).ok) {
+  if (!('ok' in readParts(cell, other))) {
     return { ...result, expected: `${result.expected}; it reads as a number with "decimal": "${other}"` };
   }
   return result;
@@ -46,7 +52,17 @@ export function checkNumber(value: number): Conversion {
   return { ok: true, value: value === 0 ? 0 : value };
 }
 
-function readNumber(cell: string, decimal: '.' | ','): Conversion {
+/** A number read from a cell, before the decimal places are checked. */
+interface NumberParts {
+  negative: boolean;
+  /** Digits before the separator, without grouping; may be empty (`.5`). */
+  integerDigits: string;
+  /** Digits after the separator without trailing zeros; empty for a whole number. */
+  fraction: string;
+}
+
+/** The parts of a number cell, or why it is not one. */
+function readParts(cell: string, decimal: '.' | ','): NumberParts | Conversion {
   let text = cell
     .replace(/\p{Sc}/gu, '')
     .trim()
@@ -76,12 +92,40 @@ function readNumber(cell: string, decimal: '.' | ','): Conversion {
   const integerDigits = integerDigitsOf(integerPart, decimal);
   if (integerDigits === undefined) return notANumber(decimal);
 
-  const significantFraction = (fraction ?? '').replace(/0+$/, '');
-  if (significantFraction.length > MAX_DECIMALS) return tooManyDecimals();
-  const magnitude = Number(`${integerDigits === '' ? '0' : integerDigits}.${significantFraction || '0'}`);
+  return { negative, integerDigits, fraction: (fraction ?? '').replace(/0+$/, '') };
+}
+
+function fromParts(parts: NumberParts, round: number | undefined): Conversion {
+  let { integerDigits, fraction } = parts;
+  const rounding = round !== undefined && fraction.length > round;
+  if (rounding) ({ integerDigits, fraction } = roundHalfEven(integerDigits, fraction, round));
+  else if (fraction.length > MAX_DECIMALS) return tooManyDecimals();
+  const magnitude = Number(`${integerDigits === '' ? '0' : integerDigits}.${fraction || '0'}`);
   if (magnitude > Number.MAX_SAFE_INTEGER) return outOfRange();
-  const value = negative && magnitude !== 0 ? -magnitude : magnitude;
-  return { ok: true, value };
+  const value = parts.negative && magnitude !== 0 ? -magnitude : magnitude;
+  return rounding ? { ok: true, value, note: `rounded to ${JSON.stringify(value)} ("round": ${round})` } : { ok: true, value };
+}
+
+/**
+ * Rounds a decimal written as digit texts to `places`, half to even, on the digits themselves:
+ * binary floating point cannot hold most decimals, so `Math.round(x * 100)` would round some
+ * ties the wrong way (1.005 is 1.00499… as a double).
+ */
+function roundHalfEven(integerDigits: string, fraction: string, places: number): { integerDigits: string; fraction: string } {
+  const kept = BigInt(`${integerDigits}${fraction.slice(0, places)}` || '0');
+  const dropped = fraction.slice(places);
+  // `fraction` has no trailing zeros, so exactly half is the single digit 5.
+  const half = dropped === '5';
+  const up = dropped > '5' || (half && kept % 2n === 1n);
+  const digits = (up ? kept + 1n : kept).toString().padStart(places + 1, '0');
+  const split = digits.length - places;
+  return { integerDigits: digits.slice(0, split), fraction: digits.slice(split).replace(/0+$/, '') };
+}
+
+/** Decimal places of a cell that matched {@link SIMPLE_NUMBER}. */
+function decimalPlaces(cell: string, decimal: '.' | ','): number {
+  const at = cell.indexOf(decimal);
+  return at === -1 ? 0 : cell.length - at - 1;
 }
 
 /** The digits of the integer part, or undefined when its grouping is not thousands of one kind. */
@@ -107,7 +151,11 @@ function notANumber(decimal: '.' | ','): Conversion {
 }
 
 function tooManyDecimals(): Conversion {
-  return { ok: false, code: 'too_many_decimals', expected: `a number with at most ${MAX_DECIMALS} decimal places` };
+  return {
+    ok: false,
+    code: 'too_many_decimals',
+    expected: `a number with at most ${MAX_DECIMALS} decimal places (to round such cells, add "round": ${MAX_DECIMALS} to the field)`,
+  };
 }
 
 function outOfRange(): Conversion {

@@ -9,6 +9,7 @@ import { datetimeConverter } from './convert-datetime.js';
 import { readEmail, readSocialHandle, readTelephone, readUrl, type ItemResult } from './convert-contact.js';
 import { checkAddress, checkFullName, readAddress, readFullName } from './convert-structured.js';
 import { selectMany, selectOne, type OptionIndex } from './convert-select.js';
+import { checkRange, type ValueRange } from './value-range.js';
 import type { CellConverter, Conversion } from './types.js';
 import { quoteText } from '../quote-text.js';
 
@@ -22,6 +23,10 @@ export interface FieldReading {
   definition: FieldDefinition;
   /** @default '.' */
   decimal: '.' | ',';
+  /** Numbers: decimal places to round to (half to even); undefined refuses more than 2. */
+  round: number | undefined;
+  /** Numbers and datetimes: the values accepted. */
+  range: ValueRange | undefined;
   format: string | undefined;
   /** @default 'UTC' */
   timezone: string;
@@ -48,15 +53,15 @@ export function fieldConverter(reading: FieldReading): FieldConverter {
   switch (definition.valueType) {
     case 'NUMBER':
     case 'CURRENCY':
-      return {
-        cell: (cell) => parseNumber(cell, reading.decimal),
+      return bounded(reading.range, {
+        cell: (cell) => parseNumber(cell, reading.decimal, reading.round),
         constant: (value) => (typeof value === 'number' ? checkNumber(value) : typeof value === 'string' ? parseNumber(value, reading.decimal) : wrongType('a number')),
-      };
+      });
     case 'CHECKBOX':
       return checkboxConverter(reading);
     case 'DATETIME': {
       const cell = datetimeConverter({ format: reading.format, timezone: reading.timezone, dateOnly: reading.dateOnly });
-      return { cell, constant: (value) => (typeof value === 'string' ? cell(value) : wrongType('a date text')) };
+      return bounded(reading.range, { cell, constant: (value) => (typeof value === 'string' ? cell(value) : wrongType('a date text')) });
     }
     case 'EMAIL':
       return listConverter(reading, readEmail, definition.typeConfiguration.multipleValues === true);
@@ -85,6 +90,15 @@ export function fieldConverter(reading: FieldReading): FieldConverter {
         constant: (value) => (typeof value === 'string' ? { ok: true, value } : wrongType('a text')),
       };
   }
+}
+
+/** Adds the `range` check to a converter; constants (`value`, `default`) must be in range too. */
+function bounded(range: ValueRange | undefined, converter: FieldConverter): FieldConverter {
+  if (range === undefined) return converter;
+  return {
+    cell: (cell) => checkRange(converter.cell(cell), range),
+    constant: (value) => checkRange(converter.constant(value), range),
+  };
 }
 
 function checkboxConverter(reading: FieldReading): FieldConverter {

@@ -42,10 +42,11 @@ export function idempotencyKey(namespace: string, identity: string, payloadHashT
 }
 
 /**
- * Field and relationship keys whose values differ between the payload last applied (its
- * canonical JSON) and the new one. A key present before and absent now counts as changed: the
- * cell was emptied, so the update clears it. An unreadable previous payload makes every key of
- * the new one changed.
+ * Field and relationship keys an update must send: those of the new payload whose values differ from
+ * the payload last applied (its canonical JSON). A key the new payload lacks (an empty cell, or a key
+ * no longer in the mapping) is left alone: nothing in Lightfield is cleared that nobody asked to
+ * clear. A null (a field with `empty: clear` whose cell is empty) is sent unless null was applied
+ * last. An unreadable previous payload makes every key of the new one changed.
  */
 export function changedKeys(previousCanonical: string, next: RowPayload): { fields: string[]; relationships: string[] } {
   const previous = parsePayload(previousCanonical);
@@ -56,13 +57,12 @@ export function changedKeys(previousCanonical: string, next: RowPayload): { fiel
 }
 
 function differingKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   const changed: string[] = [];
-  for (const key of keys) {
+  for (const key of Object.keys(after)) {
     const beforeValue = Object.hasOwn(before, key) ? before[key] : undefined;
-    const afterValue = Object.hasOwn(after, key) ? after[key] : undefined;
-    if (beforeValue === undefined && afterValue === undefined) continue;
-    if (beforeValue === undefined || afterValue === undefined || stableStringify(beforeValue) !== stableStringify(afterValue)) {
+    const afterValue = after[key];
+    if (afterValue === undefined) continue;
+    if (afterValue === null ? beforeValue !== null : beforeValue === undefined || stableStringify(beforeValue) !== stableStringify(afterValue)) {
       changed.push(key);
     }
   }

@@ -5,8 +5,10 @@
  */
 import type { RowProblem } from '../errors.js';
 import type { FieldWriteValue } from '../lightfield/types.js';
+import { ID_PREFIXES } from '../lightfield/objects.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
-import type { CompiledField, CompiledMapping, CompiledRelationship, MappedRow, RelationshipInput } from './types.js';
+import { normalizeLabel } from './suggest.js';
+import type { CompiledField, CompiledMapping, CompiledRelationship, LookupInput, MappedRow, RelationshipInput, RowNote } from './types.js';
 import { quoteText } from '../quote-text.js';
 
 /** Cell values longer than this are shortened in messages. */
@@ -15,10 +17,12 @@ const MAX_VALUE_SHOWN = 80;
 export function mapRow(compiled: CompiledMapping, cells: readonly string[]): MappedRow {
   const identity = identityOf(compiled, cells);
   const problems: RowProblem[] = [];
+  const notes: RowNote[] = [];
   const fields: Record<string, FieldWriteValue> = {};
   const relationships: Record<string, RelationshipInput> = {};
+  const { nullValues } = compiled;
 
-  if (compiled.explicitIdentity && compiled.identityIndexes.every((index) => cellAt(cells, index).trim() === '')) {
+  if (compiled.explicitIdentity && compiled.identityIndexes.every((index) => isEmpty(cellAt(cells, index), nullValues))) {
     const columns = compiled.identityColumns;
     problems.push({
       type: 'missing_value',
@@ -30,7 +34,7 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
 
   for (const field of compiled.fields) {
     try {
-      const value = mapField(field, cells, problems);
+      const value = mapField(field, cells, nullValues, problems, notes);
       if (value !== undefined) fields[field.key] = value;
     } catch (error) {
       problems.push(unexpected(field.key, sourceColumn(field), error));
@@ -38,28 +42,40 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
   }
   for (const relationship of compiled.relationships) {
     try {
-      const value = mapRelationship(relationship, cells, problems);
+      const value = mapRelationship(relationship, cells, nullValues, problems);
       if (value !== undefined) relationships[relationship.key] = value;
     } catch (error) {
       problems.push(unexpected(relationship.key, sourceColumn(relationship), error));
     }
   }
 
-  return problems.length > 0 ? { ok: false, identity, problems } : { ok: true, identity, fields, relationships };
+  if (problems.length > 0) return { ok: false, identity, problems };
+  return notes.length > 0 ? { ok: true, identity, fields, relationships, notes } : { ok: true, identity, fields, relationships };
 }
 
-/** The identity text: JSON of the identity cells, trimmed, so that it is the same on every run. */
+/** The identity text: JSON of the identity cells, trimmed (null values as empty), so that it is the same on every run. */
 export function identityOf(compiled: CompiledMapping, cells: readonly string[]): string {
-  return JSON.stringify(compiled.identityIndexes.map((index) => cellAt(cells, index).trim()));
+  return JSON.stringify(
+    compiled.identityIndexes.map((index) => {
+      const cell = cellAt(cells, index).trim();
+      return compiled.nullValues.has(cell) ? '' : cell;
+    }),
+  );
 }
 
 /** The value to send, or undefined to leave the field out. */
-function mapField(field: CompiledField, cells: readonly string[], problems: RowProblem[]): FieldWriteValue | undefined {
+function mapField(
+  field: CompiledField,
+  cells: readonly string[],
+  nullValues: ReadonlySet<string>,
+  problems: RowProblem[],
+  notes: RowNote[],
+): FieldWriteValue | undefined {
   if (field.source.kind === 'constant') return field.source.value;
   const { column } = field.source;
   const raw = cellAt(cells, field.source.index);
   const cell = field.trim ? raw.trim() : raw;
-  if (cell.trim() === '') return emptyField(field, column, problems);
+  if (isEmpty(cell, nullValues)) return emptyField(field, column, problems);
   if (cell.includes('\0')) {
     problems.push(nulCharacter(column));
     return undefined;
@@ -76,6 +92,7 @@ function mapField(field: CompiledField, cells: readonly string[], problems: RowP
   }
   // A cell of separators only (`;;`) holds no value: treat it like an empty cell.
   if (Array.isArray(result.value) && result.value.length === 0) return emptyField(field, column, problems);
+  if (result.note !== undefined) notes.push({ code: 'rounded', param: column, message: `column ${quoteText(column)}: ${quote(cell)} ${result.note}` });
   return result.value;
 }
 
@@ -95,6 +112,7 @@ function emptyField(field: CompiledField, column: string, problems: RowProblem[]
 function mapRelationship(
   relationship: CompiledRelationship,
   cells: readonly string[],
+  nullValues: ReadonlySet<string>,
   problems: RowProblem[],
 ): RelationshipInput | undefined {
   const { source, lookup } = relationship;
@@ -109,7 +127,7 @@ function mapRelationship(
       problems.push(nulCharacter(column));
       return undefined;
     }
-    values = splitValues(cell, relationship.split, relationship.trim);
+    values = isEmpty(cell, nullValues) ? [] : splitValues(cell, relationship.split, relationship.trim);
   }
   if (values.length === 0) values = relationship.fallback ?? [];
   if (values.length === 0) {
@@ -124,37 +142,97 @@ function mapRelationship(
     return undefined;
   }
 
-  if (lookup !== undefined) {
-    return { kind: 'lookup', object: lookup.object, by: lookup.by, value: values[0] ?? '', column };
-  }
+  values = [...new Set(values.map((value) => relationship.aliases.get(normalizeLabel(value)) ?? value))];
   const shown = source.kind === 'column' ? cellAt(cells, source.index) : values.join(', ');
-  const bad = values.find((value) => !looksLikeId(value, relationship.idPrefix));
-  if (bad !== undefined) {
-    const which = values.length > 1 ? ` (${quote(bad)} is not)` : '';
+  const wrongType = values.map((value) => otherTypeOfId(value, relationship.objectType)).find((other) => other !== undefined);
+  if (wrongType !== undefined) {
     problems.push({
       type: 'invalid_value',
-      code: 'not_an_id',
+      code: 'wrong_id_type',
       param: column,
-      message: `column ${quoteText(column)}: ${quote(shown)} is not ${describeId(relationship.objectType, relationship.idPrefix)}${which}`,
+      message: `column ${quoteText(column)}: ${quote(shown)} is a Lightfield ${wrongType} ID, but ${relationship.key} links ${relationship.objectType} records`,
     });
     return undefined;
   }
-  const ids = [...new Set(values)];
-  if (relationship.single && ids.length > 1) {
+  if (relationship.single && values.length > 1) {
     problems.push({
       type: 'invalid_value',
       code: 'too_many_values',
       param: column,
-      message: `column ${quoteText(column)}: ${quote(shown)} is not one ID: ${relationship.key} links a single ${relationship.objectType}`,
+      message: `column ${quoteText(column)}: ${quote(shown)} is not one value: ${relationship.key} links a single ${relationship.objectType}`,
     });
     return undefined;
   }
-  return { kind: 'ids', ids };
+  if (lookup === undefined) {
+    const bad = values.find((value) => !looksLikeId(value, relationship.idPrefix));
+    if (bad !== undefined) {
+      const which = values.length > 1 ? ` (${quote(bad)} is not)` : '';
+      problems.push({
+        type: 'invalid_value',
+        code: 'not_an_id',
+        param: column,
+        message: `column ${quoteText(column)}: ${quote(shown)} is not ${describeId(relationship.objectType, relationship.idPrefix)}${which}`,
+      });
+      return undefined;
+    }
+    return { kind: 'ids', ids: values };
+  }
+  // A cell that already holds an ID of the linked type is used as it is: the advice to "put the ID
+  // in the cell" works for lookups too.
+  const prefix = relationship.idPrefix;
+  const ids = values.filter((value) => prefix !== undefined && looksLikeId(value, prefix));
+  const rest = values.filter((value) => !ids.includes(value));
+  if (rest.length === 0) return { kind: 'ids', ids };
+  const create = relationship.createFields === undefined ? undefined : mapCreateFields(relationship.createFields, cells, nullValues, problems);
+  const lookups = rest.map(
+    (value): LookupInput => ({
+      kind: 'lookup',
+      object: lookup.object,
+      by: lookup.by,
+      value,
+      column,
+      ...(lookup.namespace !== undefined ? { namespace: lookup.namespace } : {}),
+      ...(create !== undefined ? { create } : {}),
+    }),
+  );
+  // One value, the common case, keeps the shape earlier runs stored in their ledgers.
+  if (lookups.length === 1 && ids.length === 0) return lookups[0];
+  return { kind: 'lookups', ids, lookups };
+}
+
+/** The fields of the record a find-or-create lookup would make, from the same row's cells. */
+function mapCreateFields(
+  createFields: readonly CompiledField[],
+  cells: readonly string[],
+  nullValues: ReadonlySet<string>,
+  problems: RowProblem[],
+): Record<string, FieldWriteValue> {
+  const fields: Record<string, FieldWriteValue> = {};
+  for (const field of createFields) {
+    // Rounding notes are the row's own fields' business; a created account's cells are read as they are.
+    const value = mapField(field, cells, nullValues, problems, []);
+    if (value !== undefined) fields[field.key] = value;
+  }
+  return fields;
+}
+
+/** The other known type an ID-like value belongs to (`con_…` where accounts are linked), if any. */
+function otherTypeOfId(value: string, objectType: string): string | undefined {
+  for (const [type, prefix] of Object.entries(ID_PREFIXES)) {
+    if (type !== objectType && looksLikeId(value, prefix) && /\d/.test(value)) return type;
+  }
+  return undefined;
 }
 
 function splitValues(cell: string, split: string | undefined, trim: boolean): string[] {
   const parts = split === undefined ? [cell] : cell.split(split);
   return parts.map((part) => (trim ? part.trim() : part)).filter((part) => part.trim() !== '');
+}
+
+/** Blank, or one of the mapping's `nullValues` (compared trimmed). */
+function isEmpty(cell: string, nullValues: ReadonlySet<string>): boolean {
+  const trimmed = cell.trim();
+  return trimmed === '' || (nullValues.size > 0 && nullValues.has(trimmed));
 }
 
 function cellAt(cells: readonly string[], index: number): string {

@@ -1,4 +1,5 @@
 /** The mapping file's shape (see schema/mapping.schema.json) and the compiled form the row mapper uses. */
+import type { ImportObject } from '../lightfield/objects.js';
 import type { FieldWriteValue, ValueType } from '../lightfield/types.js';
 import type { RowProblem } from '../errors.js';
 
@@ -24,14 +25,42 @@ export interface FieldSpec {
   falseValues?: string[];
   /** Trim whitespace around the cell. @default true */
   trim?: boolean;
+  /** An empty cell leaves the field alone (`leave`), or clears it on update (`clear`). @default 'leave' */
+  empty?: 'leave' | 'clear';
   /** Aliases: cell text (case-insensitive) → option label or ID, for select fields. */
   values?: Record<string, string>;
+  /**
+   * Numbers: round cells with more decimal places than this (0–2), half to even, with a note on
+   * the row. @default none: more than 2 decimal places make the row invalid
+   */
+  round?: number;
+  /** Numbers and datetimes: the values accepted; outside makes the row invalid. Dates as ISO 8601 texts. */
+  range?: RangeSpec;
 }
 
+/** Bounds as the mapping file gives them: numbers for numbers, ISO 8601 texts for dates. */
+export interface RangeSpec {
+  min?: number | string;
+  max?: number | string;
+}
+
+export type ImportMode = 'upsert' | 'create' | 'update';
+
+/** The record types a relationship can look up. */
+export type LookupObject = 'account' | 'member' | 'contact' | 'opportunity';
+export type LookupBy = '$name' | '$website' | '$email' | 'import';
+
 export interface LookupSpec {
-  object: 'account' | 'member';
-  /** `$name` or `$website` for accounts, `$email` for members. */
-  by: '$name' | '$website' | '$email';
+  object: LookupObject;
+  /**
+   * `$name` or `$website` for accounts, `$name` or `$email` for members and contacts, `$name` for
+   * opportunities; `import`: the cell is the source ID of a row imported under `namespace`.
+   */
+  by: LookupBy;
+  /** With `by: "import"`: the namespace of the earlier import (same ledger). */
+  namespace?: string;
+  /** Find-or-create: when nothing is found, create the record with these fields (like a mapping's `fields`). */
+  create?: Record<string, string | FieldSpec>;
 }
 
 export interface RelationshipSpec {
@@ -40,6 +69,8 @@ export interface RelationshipSpec {
   default?: string;
   split?: string;
   trim?: boolean;
+  /** Cell text (case-insensitive) → what to use instead, before the lookup: a value to look up, or a Lightfield ID. */
+  values?: Record<string, string>;
   /** Resolve the cell through a list endpoint; without it the cell holds Lightfield IDs. */
   lookup?: LookupSpec;
 }
@@ -47,11 +78,20 @@ export interface RelationshipSpec {
 export interface MappingFile {
   /** Path or URL of the JSON Schema, for editors; ignored by the importer. */
   $schema?: string;
-  object: 'opportunity';
+  /** The record type each row becomes. */
+  object: ImportObject;
   /** Scopes idempotency keys and the ledger. @default 'default' */
   namespace?: string;
+  /** Find existing records by a field the mapping writes from the identity column. */
+  match?: { field: string };
+  /** Create or update (`upsert`), only create, or only update. @default 'upsert' */
+  mode?: ImportMode;
   /** Columns that identify a source record. @default every column the mapping reads */
   identity?: string[];
+  /** Column names of a CSV file without a header line; its first line is then data. @default read from the first line */
+  columns?: string[];
+  /** Cell texts (compared after trimming) that mean an empty cell, e.g. `\N`, `NULL`. @default none */
+  nullValues?: string[];
   fields: Record<string, string | FieldSpec>;
   relationships?: Record<string, string | RelationshipSpec>;
 }
@@ -59,7 +99,35 @@ export interface MappingFile {
 /** A relationship value of a mapped row: IDs to send, or a lookup still to resolve. */
 export type RelationshipInput =
   | { kind: 'ids'; ids: string[] }
-  | { kind: 'lookup'; object: 'account' | 'member'; by: '$name' | '$website' | '$email'; value: string; column: string };
+  | LookupInput
+  /** Several values in one cell (`split`): IDs as they are, the rest to look up. */
+  | { kind: 'lookups'; ids: string[]; lookups: LookupInput[] };
+
+/** One cell value still to be resolved to a record ID. */
+export interface LookupInput {
+  kind: 'lookup';
+  object: LookupObject;
+  by: LookupBy;
+  value: string;
+  column: string;
+  /** With `by: "import"`. */
+  namespace?: string;
+  /** Find-or-create: the fields of the record to create when none is found. */
+  create?: Record<string, FieldWriteValue>;
+}
+
+/**
+ * Something the mapping changed in a cell on the user's behalf (today: `rounded`), so that the
+ * run can show it rather than do it silently. Shaped like a {@link RowProblem} without `type`.
+ */
+export interface RowNote {
+  /** Machine-readable kind of change, e.g. `rounded`. */
+  code: string;
+  /** The CSV column. */
+  param: string;
+  /** A sentence naming the column, the cell and what it became. */
+  message: string;
+}
 
 /** The outcome of mapping one row: pure, from cells only. */
 export type MappedRow =
@@ -69,12 +137,19 @@ export type MappedRow =
       identity: string;
       fields: Record<string, FieldWriteValue>;
       relationships: Record<string, RelationshipInput>;
+      /** Present only when the mapping changed a cell (e.g. `round`); absent on most rows. */
+      notes?: RowNote[];
     }
   | { ok: false; identity: string; problems: RowProblem[] };
 
 /** The result of reading one cell (or a constant) into a field's write value. */
 export type Conversion =
-  | { ok: true; value: FieldWriteValue }
+  | {
+      ok: true;
+      value: FieldWriteValue;
+      /** What was changed to get the value, completing "<cell> …", e.g. `rounded to 2.35 ("round": 2)`. */
+      note?: string;
+    }
   | {
       ok: false;
       /** Machine-readable reason, e.g. `not_a_number`, `unknown_option`, `bad_date`. */
@@ -97,7 +172,7 @@ export interface CompiledField {
   source: { kind: 'column'; column: string; index: number } | { kind: 'constant'; value: FieldWriteValue };
   /** Trim whitespace around the cell before reading it. */
   trim: boolean;
-  /** Converted `default`, used when the cell is empty; undefined means "omit the field". */
+  /** Converted `default`, used when the cell is empty; undefined means "omit the field" (or null with `empty: clear`). */
   fallback: FieldWriteValue | undefined;
   convert: CellConverter;
 }
@@ -117,12 +192,21 @@ export interface CompiledRelationship {
   /** `HAS_ONE` relationships take one value. */
   single: boolean;
   lookup: LookupSpec | undefined;
-  /** ID prefix expected without lookup (`acc_` for accounts), when the object type is a known one. */
+  /** With a `create` lookup: the new record's fields, compiled against its object's definitions. */
+  createFields: CompiledField[] | undefined;
+  /** `values` aliases, keys normalised (case and whitespace). */
+  aliases: Map<string, string>;
+  /** ID prefix of the linked type (`acc_` for accounts), when it is a known one: such a cell is used as the ID, lookup or not. */
   idPrefix: string | undefined;
 }
 
 /** A mapping checked against the definitions and the CSV header, ready for {@link mapRow}. */
 export interface CompiledMapping {
+  /** The record type each row becomes. */
+  object: ImportObject;
+  /** The field existing records are matched on, when the mapping has `match`. */
+  matchField: string | undefined;
+  mode: ImportMode;
   /** Scopes idempotency keys and the ledger. */
   namespace: string;
   /** sha256 hex of the mapping file's canonical JSON: changes whenever the mapping changes. */
@@ -134,6 +218,8 @@ export interface CompiledMapping {
   identityIndexes: number[];
   /** True when `identity` was given in the mapping (an all-empty identity is then a refusal). */
   explicitIdentity: boolean;
+  /** Trimmed cell texts read as empty (`nullValues`). */
+  nullValues: ReadonlySet<string>;
   fields: CompiledField[];
   relationships: CompiledRelationship[];
 }

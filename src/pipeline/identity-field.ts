@@ -4,7 +4,7 @@
  * left in flight more than 24 h ago (its Idempotency-Key forgotten by Lightfield) had landed.
  */
 import type { MappingFile } from '../mapping/types.js';
-import type { ReadyRow } from './row-processor.js';
+import type { ReadyRow } from './ready-row.js';
 
 export function identityFieldOf(mapping: MappingFile): { key: string; value: (row: ReadyRow) => string | undefined } | undefined {
   const identity = mapping.identity;

@@ -22,6 +22,11 @@ export interface RunOptions {
   baseUrl?: string;
   /** Max write requests per second; the server's headers can only lower it. @default 25 */
   rate?: number;
+  /**
+   * A Redis URL: the rate budget is shared through it with every importer writing into the same
+   * organization (same base URL and key). @default not shared
+   */
+  redisUrl?: string;
   /** Max requests in flight. @default 32 */
   concurrency?: number;
   /** Retries of one request (same Idempotency-Key). @default 5 */

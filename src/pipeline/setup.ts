@@ -6,8 +6,10 @@
 import { resolve } from 'node:path';
 import { ImportError } from '../errors.js';
 import { APIConnectionError, APIError, AuthenticationError, PermissionDeniedError } from '../lightfield/errors.js';
-import { LightfieldClient } from '../lightfield/client.js';
-import { MAX_TIMER_MS, resolveApiKey } from '../lightfield/options.js';
+import { LightfieldClient, type DefinitionsObjectType } from '../lightfield/client.js';
+import { NOTE_DEFINITIONS, OBJECTS, writeScopes, type ImportObject } from '../lightfield/objects.js';
+import type { RelatedDefinitions } from '../mapping/compile-relationship.js';
+import { MAX_TIMER_MS, resolveClientOptions } from '../lightfield/options.js';
 import type { Definitions } from '../lightfield/types.js';
 import { defaultLedgerPath, Ledger } from '../ledger/index.js';
 import type { Logger } from '../log/logger.js';
@@ -15,9 +17,10 @@ import { compileMapping, loadMapping, type CompiledMapping } from '../mapping/in
 import type { MappingFile } from '../mapping/types.js';
 import { openCsv } from '../reader/index.js';
 import type { CsvSource } from '../reader/types.js';
-import { FAILED_COLUMNS, prepareReportDir, reportFiles, type ReportFiles } from '../report/report-writer.js';
+import { isFailedReport, prepareReportDir, refuseReadingTheReport, type ReportFiles } from '../report/report-writer.js';
 import { unescapeFormula } from '../report/escape.js';
-import { Pacer } from '../send/pacer.js';
+import { RateLimiter } from '../pacing/rate-limiter.js';
+import { connectSharedBudget, sharedBudgetId, type SharedBudget } from '../pacing/shared-budget.js';
 import { checkNamespace } from './namespace-check.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_RATE, DEFAULT_TIMEOUT_MS, type RunOptions } from './options.js';
 
@@ -31,7 +34,7 @@ export interface RunContext {
   compiled: CompiledMapping;
   definitions: Definitions;
   client: LightfieldClient;
-  pacer: Pacer;
+  pacer: RateLimiter;
   ledger: Ledger;
   files: ReportFiles;
   settings: RunSettings;
@@ -56,6 +59,8 @@ export interface RunSettings {
   encoding: string;
   update: boolean;
   lines: number | null;
+  /** The Redis the rate budget is shared through (`--redis`), without its password; null: not shared. */
+  redis: string | null;
   /**
    * What the checks before the first row warn about (a new namespace whose rows the ledger holds
    * under another one); also logged.
@@ -98,37 +103,70 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
   if (options.maxErrors !== undefined) positive('max-errors', options.maxErrors, 1, true);
   if (options.limit !== undefined) positive('limit', options.limit, 1, true);
 
-  const pacer = new Pacer({ rate });
   // Fails on a missing key or an http:// base URL to a remote host before any file is touched.
-  const client = new LightfieldClient({
+  const clientOptions = {
     apiKey: options.apiKey,
     baseUrl: options.baseUrl,
     maxRetries,
     timeoutMs,
-    pacer,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  };
+  const resolved = resolveClientOptions(clientOptions);
+  const shared =
+    options.redisUrl === undefined ? undefined : await connectSharedBudget(options.redisUrl, sharedBudgetId(resolved.baseUrl, resolved.apiKey));
+  const pacer = new RateLimiter({ rate, ...(shared ? { shared } : {}) });
+  const client = new LightfieldClient({ ...clientOptions, pacer });
+  try {
+    await pacer.ready();
+    const statePath = resolve(options.statePath ?? defaultLedgerPath({ baseUrl: resolved.baseUrl, apiKey: resolved.apiKey }));
+    return await setUpChecked({
+      mode,
+      command,
+      options: { ...options, waitMs },
+      client,
+      pacer,
+      shared,
+      statePath,
+      settings: { rate, concurrency, maxRetries, timeoutMs },
+    });
+  } catch (error) {
+    await pacer.close();
+    throw error;
+  }
+}
 
+interface CheckedInput {
+  mode: RunMode;
+  command: string;
+  options: RunOptions;
+  client: LightfieldClient;
+  pacer: RateLimiter;
+  shared: SharedBudget | undefined;
+  statePath: string;
+  settings: Pick<RunSettings, 'rate' | 'concurrency' | 'maxRetries' | 'timeoutMs'>;
+}
+
+async function setUpChecked(input: CheckedInput): Promise<RunContext> {
+  const { mode, command, options, client, pacer, shared, statePath } = input;
+  const { rate, concurrency, maxRetries, timeoutMs } = input.settings;
   const mapping = await loadMapping(options.mappingPath);
   const opened = await openCsv({
     path: options.csvPath,
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+    ...(mapping.columns !== undefined ? { columns: mapping.columns } : {}),
   });
   // A failed.csv read back: its header was escaped like its cells, so unescape it for the mapping's
   // column names (`@handle`, `-Amount`) to match again.
-  const isReport = opened.header.includes(FAILED_COLUMNS[FAILED_COLUMNS.length - 1]!);
+  const isReport = isFailedReport(opened.header);
   const source = isReport ? { ...opened, header: opened.header.map(unescapeFormula) } : opened;
-  const statePath = resolve(options.statePath ?? defaultLedgerPath({ baseUrl: client.baseUrl, apiKey: resolveApiKey(options.apiKey) }));
   let ledger: Ledger | undefined;
   try {
     // Before anything is asked of the API: a second run on the ledger stops (or waits) here.
-    ledger = await openLedger(mode, command, statePath, { ...options, waitMs });
-    const definitions = await fetchDefinitions(client, options.signal);
-    const compiled = compileMapping(mapping, definitions, source.header, {
-      mapping: options.mappingPath,
-      csv: options.csvPath,
-    });
+    ledger = await openLedger(mode, command, statePath, options);
+    const definitions = await fetchDefinitions(client, mapping.object, options.signal);
+    const related = await relatedDefinitions(client, mapping, options.signal);
+    const compiled = compileMapping(mapping, definitions, source.header, { mapping: options.mappingPath, csv: options.csvPath }, related);
     const warnings = await checkNamespace({
       mode,
       ledger,
@@ -163,6 +201,7 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
       encoding: source.encoding,
       update: options.update ?? true,
       lines: options.lines ? options.lines.size : null,
+      redis: shared?.label ?? null,
       warnings,
     };
     return { mode, options, source, mapping, compiled, definitions, client, pacer, ledger, files, settings };
@@ -177,19 +216,20 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
  * `plan` reads the ledger as it is, beside a running import if need be; an import (or retry) holds
  * it alone for its whole life, and a second one stops here, or waits up to `--wait`.
  */
-async function openLedger(mode: RunMode, command: string, statePath: string, options: RunOptions & { waitMs: number }): Promise<Ledger> {
+async function openLedger(mode: RunMode, command: string, statePath: string, options: RunOptions): Promise<Ledger> {
   const now = options.now ? { now: options.now } : {};
   // The ledger stamps `firstSentAt` with the run's clock: the 24 h key window is measured on it.
   if (mode === 'plan') return Ledger.open(statePath, { readonly: true, ...now });
   const logger: Logger | undefined = options.logger;
+  const waitMs = options.waitMs ?? 0;
   return Ledger.openExclusive(statePath, {
     ...now,
     command,
-    waitMs: options.waitMs,
+    waitMs,
     ...(options.signal ? { signal: options.signal } : {}),
     onWait: (holder) => {
       const who = holder === undefined ? 'another run' : `${holder.command} pid ${holder.pid} on ${holder.host} (started ${new Date(holder.startedAt).toISOString()})`;
-      logger?.warn({ event: 'ledger_wait', state: statePath }, `the run ledger ${statePath} is in use by ${who}; waiting up to ${options.waitMs / 1000} s`);
+      logger?.warn({ event: 'ledger_wait', state: statePath }, `the run ledger ${statePath} is in use by ${who}; waiting up to ${waitMs / 1000} s`);
     },
   });
 }
@@ -208,30 +248,29 @@ function interrupted(signal: AbortSignal, cause: unknown): ImportError {
   });
 }
 
-/**
- * Importing `report/failed.csv` with `--out report` would overwrite the file while it is read: a fixed
- * failed.csv must go to another report folder.
- */
-function refuseReadingTheReport(csvPath: string, outDir: string): void {
-  const files = reportFiles(outDir);
-  const csv = resolve(csvPath);
-  if (csv === files.failed || csv === files.results || csv === files.summary) {
-    throw new ImportError(
-      'usage',
-      `${csvPath} is a report file of the folder this run writes its report to (${files.dir}); give another --out folder`,
-      { subject: csvPath },
-    );
-  }
-}
-
-/** The scopes a run of this mapping uses (definitions need `opportunities:read`, already checked by fetching them). */
+/** The scopes a run of this mapping uses (reading the definitions was checked by fetching them). */
 function scopesNeeded(compiled: CompiledMapping, update: boolean): string[] {
-  const needed = ['opportunities:create', ...(update ? ['opportunities:update'] : [])];
+  const needed = writeScopes(compiled.object, update);
   for (const relationship of compiled.relationships) {
-    const scope = relationship.lookup === undefined ? undefined : `${relationship.lookup.object}s:read`;
-    if (scope !== undefined && !needed.includes(scope)) needed.push(scope);
+    const lookup = relationship.lookup;
+    if (lookup === undefined || lookup.by === 'import') continue;
+    const collection = lookup.object === 'member' ? 'members' : OBJECTS[lookup.object].collection;
+    for (const scope of [`${collection}:read`, ...(lookup.create === undefined ? [] : [`${collection}:create`])]) {
+      if (!needed.includes(scope)) needed.push(scope);
+    }
   }
   return needed;
+}
+
+/** Definitions of the records `create` lookups make: their fields are mapped like the mapping's own. */
+async function relatedDefinitions(client: LightfieldClient, mapping: MappingFile, signal: AbortSignal | undefined): Promise<RelatedDefinitions> {
+  const related: RelatedDefinitions = {};
+  for (const spec of Object.values(mapping.relationships ?? {})) {
+    const lookup = typeof spec === 'string' ? undefined : spec.lookup;
+    if (lookup?.create === undefined || lookup.object === 'member' || related[lookup.object] !== undefined) continue;
+    related[lookup.object] = await fetchDefinitions(client, lookup.object, signal);
+  }
+  return related;
 }
 
 /**
@@ -249,7 +288,7 @@ async function checkScopes(client: LightfieldClient, needed: string[], signal: A
   if (!Array.isArray(scopes) || scopes.length === 0) return;
   const missing = needed.filter((scope) => !scopes.includes(scope));
   if (missing.length === 0) return;
-  const noUpdate = missing.includes('opportunities:update') ? ' (or pass --no-update if no record needs updating)' : '';
+  const noUpdate = missing.some((scope) => scope.endsWith(':update')) ? ' (or pass --no-update if no record needs updating)' : '';
   throw new ImportError(
     'auth',
     `The API key lacks ${missing.length === 1 ? 'the scope' : 'the scopes'} ${missing.join(', ')} this run needs; it has ${scopes.join(', ')}. ` +
@@ -258,11 +297,19 @@ async function checkScopes(client: LightfieldClient, needed: string[], signal: A
   );
 }
 
-/** Definitions double as the key check: a bad key or an unreachable API stops the run here. */
-async function fetchDefinitions(client: LightfieldClient, signal: AbortSignal | undefined): Promise<Definitions> {
+/**
+ * Definitions double as the key check: a bad key or an unreachable API stops the run here. Notes have
+ * no definitions endpoint: their fixed fields are known, and the key is checked on its own.
+ */
+export async function fetchDefinitions(client: LightfieldClient, object: ImportObject, signal: AbortSignal | undefined): Promise<Definitions> {
+  const requestOptions = signal ? { signal } : {};
   try {
-    const result = await client.getDefinitions('opportunities', signal ? { signal } : {});
-    return result.data;
+    if (object === 'note') {
+      await client.validateAuth(requestOptions);
+      return NOTE_DEFINITIONS;
+    }
+    const collection = OBJECTS[object].collection as DefinitionsObjectType;
+    return (await client.getDefinitions(collection, requestOptions)).data;
   } catch (error) {
     if (error instanceof AuthenticationError) {
       throw new ImportError('auth', `Lightfield refused the API key (401 ${error.type}): check --api-key or LIGHTFIELD_API_KEY.`, {
@@ -272,8 +319,8 @@ async function fetchDefinitions(client: LightfieldClient, signal: AbortSignal | 
     if (error instanceof PermissionDeniedError) {
       throw new ImportError(
         'auth',
-        'The API key lacks a scope this import needs (403): it needs opportunities:read, opportunities:create, ' +
-          'opportunities:update, accounts:read and members:read.',
+        `The API key lacks a scope this import needs (403): it needs ${OBJECTS[object].collection}:read, ` +
+          `${writeScopes(object, true).join(', ')} and read access to what the lookups search (accounts:read, members:read…).`,
         { cause: error },
       );
     }
@@ -284,7 +331,7 @@ async function fetchDefinitions(client: LightfieldClient, signal: AbortSignal | 
       });
     }
     if (error instanceof APIError) {
-      throw new ImportError('api_error', `Lightfield answered ${error.status} ${error.type} to the definitions request: ${error.message}`, {
+      throw new ImportError('api_error', `Lightfield answered ${error.status} ${error.type} to the ${object === 'note' ? 'key check' : 'definitions request'}: ${error.message}`, {
         cause: error,
       });
     }

@@ -1,14 +1,14 @@
 /** `summary.json` and the run's exit code (design.md, "Report" and "Exit codes"). */
 import type { ReportFiles } from '../report/report-writer.js';
-import type { Pacer } from '../send/pacer.js';
+import type { RateLimiter } from '../pacing/rate-limiter.js';
 import type { RunMode, RunSettings } from './setup.js';
-import { IMPORT_STATUSES, PLAN_STATUSES } from './status.js';
+import { IMPORT_STATUSES, PLAN_STATUSES } from '../report/row-outcome.js';
 
 /**
  * Why a run stopped before its last row: Ctrl-C/SIGTERM, `--max-errors`, the key stopped working, or
- * the ledger or the report could not be written (disk full).
+ * the ledger or the report could not be written (disk full), or the shared rate budget (Redis) went away.
  */
-export type StopReason = 'signal' | 'max_errors' | 'auth' | 'storage';
+export type StopReason = 'signal' | 'max_errors' | 'auth' | 'storage' | 'rate_limiter';
 
 export interface RunSummary {
   command: string;
@@ -21,6 +21,8 @@ export interface RunSummary {
   rowsRead: number;
   /** Rows whose cells are all empty (spreadsheet leftovers): skipped, not reported row by row. */
   blankRows: number;
+  /** A plan: the distinct related records find-or-create lookups would make, per object (`{ "account": 40 }`). */
+  wouldCreate?: Record<string, number>;
   /** HTTP requests sent, retries included: writes, reads (definitions) and searches (lookups). */
   requests: { total: number; write: number; read: number; search: number };
   retries: number;
@@ -49,7 +51,8 @@ export function buildSummary(input: {
   counts: Record<string, number>;
   rowsRead: number;
   blankRows: number;
-  pacer: Pacer;
+  wouldCreate: Record<string, number>;
+  pacer: RateLimiter;
   retries: number;
   stopReason: StopReason | null;
   settings: RunSettings;
@@ -69,6 +72,7 @@ export function buildSummary(input: {
     counts,
     rowsRead: input.rowsRead,
     blankRows: input.blankRows,
+    ...(input.mode === 'plan' ? { wouldCreate: input.wouldCreate } : {}),
     requests: { total: write + read + search, write, read, search },
     retries: input.retries,
     rateLimited: input.pacer.rateLimited,

@@ -53,7 +53,7 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
   const lines = new LineTracker();
   let header: string[];
   try {
-    header = await readHeader(stream.rows, path, maxRecordBytes, lines);
+    header = options.columns === undefined ? await readHeader(stream.rows, path, maxRecordBytes, lines) : [...options.columns];
   } catch (error) {
     await stream.close();
     throw error;

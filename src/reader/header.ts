@@ -1,10 +1,19 @@
 /**
  * Checks that a header can name the columns: no NUL bytes (the sign of a binary or UTF-16 file
  * read as text), no empty names and no name twice. Names are compared trimmed, because the
- * mapping matches column names trimmed.
+ * mapping matches column names trimmed. A first line that looks like data (a file without a
+ * header line) gets a hint towards the mapping's `columns`.
  */
 import { ImportError } from '../errors.js';
 import { quoteText } from '../quote-text.js';
+
+/** Cells that database dumps and spreadsheets write for "no value" (`#NV` is German Excel's `#N/A`): never a column name. */
+export const NULL_MARKERS: ReadonlySet<string> = new Set(['\\N', 'NULL', 'null', '(null)', '#N/A', 'N/A', '#NV']);
+const NUMBER = /^[-+]?\d+(?:[.,'\s]\d+)*$/;
+const DATE = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})(?:[ T]\d{1,2}:\d{2}.*)?$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Cells quoted as examples in the hint. */
+const EXAMPLES_SHOWN = 3;
 
 /** Throws a `csv_header` {@link ImportError} naming every problem of the header of `path`. */
 export function checkHeader(header: readonly string[], path: string): void {
@@ -39,10 +48,30 @@ export function checkHeader(header: readonly string[], path: string): void {
     }
   }
   if (problems.length > 0) {
-    throw new ImportError('csv_header', `${path}: the header is unusable: ${problems.join('; ')}; every column needs a unique name`, {
-      subject: path,
-    });
+    const hint = dataLikeHeaderHint(header);
+    throw new ImportError(
+      'csv_header',
+      `${path}: the header is unusable: ${problems.join('; ')}; every column needs a unique name${hint === undefined ? '' : `. ${hint}`}`,
+      { subject: path },
+    );
   }
+}
+
+/**
+ * A sentence for when the first line holds values rather than names (null markers, dates, email
+ * addresses, or more than one number): the file likely has no header
+ * line, and the mapping's `columns` names them. Undefined for a header that looks like names.
+ */
+export function dataLikeHeaderHint(header: readonly string[]): string | undefined {
+  const cells = header.map((cell) => cell.trim()).filter((cell) => cell !== '');
+  const numbers = cells.filter((cell) => NUMBER.test(cell));
+  const telling = cells.filter((cell) => NULL_MARKERS.has(cell) || DATE.test(cell) || EMAIL.test(cell));
+  if (telling.length === 0 && numbers.length < 2) return undefined;
+  const examples = [...new Set([...telling, ...numbers])].slice(0, EXAMPLES_SHOWN).map((cell) => `"${cell}"`);
+  return (
+    `The first line looks like data, not column names (${examples.join(', ')}): if the file has no header line, ` +
+    'list its column names in the mapping\'s "columns" (the first line is then read as data)'
+  );
 }
 
 function plural(count: number, one: string, many: string): string {

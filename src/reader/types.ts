@@ -15,6 +15,11 @@ export interface CsvReaderOptions {
    * so that memory stays bounded. @default 16 MiB
    */
   maxRecordBytes?: number;
+  /**
+   * The column names of a file without a header line: used as the header, and the first line is
+   * read as data. @default the first line is the header
+   */
+  columns?: readonly string[];
 }
 
 /** One data record of the file. `line` is the 1-based physical line where the record starts. */

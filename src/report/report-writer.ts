@@ -3,28 +3,16 @@
  * `failed.csv` (failed and invalid rows, re-importable with the same mapping) and, at the end,
  * `summary.json`. Nothing is held in memory beyond the stream buffers.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ImportError, type RowProblem } from '../errors.js';
-import type { RowStatus } from '../pipeline/status.js';
-import { FAILED_FILE_STATUSES } from '../pipeline/status.js';
+import { pipeline } from 'node:stream/promises';
+import { stringify, type Stringifier } from 'csv-stringify';
+import { ImportError } from '../errors.js';
 import { escapeFormula } from './escape.js';
+import { FAILED_FILE_STATUSES, type RowOutcome } from './row-outcome.js';
 
-/** What became of one data row of the input. */
-export interface RowOutcome {
-  /** Line of the source file where the record starts. */
-  line: number;
-  status: RowStatus;
-  opportunityId?: string | null;
-  httpLink?: string | null;
-  idempotencyKey?: string | null;
-  /** HTTP requests made for the row (0 when nothing was sent). */
-  attempts: number;
-  problem?: RowProblem;
-  /** The row's original cells, in header order. */
-  cells: readonly string[];
-}
+export type { RowOutcome } from './row-outcome.js';
 
 export const RESULT_COLUMNS = [
   'line',
@@ -37,6 +25,7 @@ export const RESULT_COLUMNS = [
   'error_code',
   'error_param',
   'error_message',
+  'changes',
 ] as const;
 
 /** Columns appended to the original ones in `failed.csv`; their presence marks a file as one of our reports. */
@@ -48,9 +37,6 @@ export const FAILED_COLUMNS = [
   'import_error_param',
   'import_error_message',
 ] as const;
-
-/** Report lines buffered before a write waits for the disk. */
-const REPORT_BUFFER_BYTES = 256 * 1024;
 
 /** File mode of every report file: they hold customer data, so the owner only. */
 const PRIVATE_FILE_MODE = 0o600;
@@ -72,27 +58,56 @@ export function reportFiles(dir: string): ReportFiles {
   };
 }
 
-/**
- * One CSV line, as csv-stringify writes it with a `\n` record delimiter and a quoted `\r` (so that a
- * reader never takes a lone CR for a line break): a cell holding `,` `"` LF or CR is quoted with its
- * quotes doubled, numbers are written as `String(n)`. Written by hand because it runs for every row
- * and csv-stringify's per-call set-up cost more than everything else the report does.
- */
-function csvLine(cells: readonly (string | number)[]): string {
-  let line = '';
-  for (let index = 0; index < cells.length; index += 1) {
-    const cell = cells[index]!;
-    if (index > 0) line += ',';
-    line += typeof cell === 'string' ? csvCell(escapeFormula(cell)) : String(cell);
-  }
-  return `${line}\n`;
+/** Whether a CSV header is that of a failed.csv this tool wrote (the input of a re-import). */
+export function isFailedReport(header: readonly string[]): boolean {
+  return header.includes(FAILED_COLUMNS[FAILED_COLUMNS.length - 1]!);
 }
 
-const NEEDS_QUOTES = /[",\n\r]/;
+/**
+ * Refuses an input that is one of the report files the run is about to write: importing
+ * `report/failed.csv` with `--out report` would overwrite the file while it is read.
+ */
+export function refuseReadingTheReport(csvPath: string, outDir: string): void {
+  const files = reportFiles(outDir);
+  const csv = resolve(csvPath);
+  if (csv === files.failed || csv === files.results || csv === files.summary) {
+    throw new ImportError(
+      'usage',
+      `${csvPath} is a report file of the folder this run writes its report to (${files.dir}); give another --out folder`,
+      { subject: csvPath },
+    );
+  }
+}
 
-function csvCell(text: string): string {
-  if (!NEEDS_QUOTES.test(text)) return text;
-  return `"${text.replaceAll('"', '""')}"`;
+/**
+ * A CSV file written through csv-stringify: LF line ends, formula-escaped text cells, and a lone CR
+ * quoted too (csv-stringify leaves it bare by default, and some readers take it for a line break).
+ */
+function csvFile(path: string, options: { delimiter: string; bom: boolean }): { stringifier: Stringifier; done: Promise<void> } {
+  const stringifier = stringify({
+    delimiter: options.delimiter,
+    bom: options.bom,
+    record_delimiter: 'unix',
+    quoted_match: /\r/,
+    cast: { string: escapeFormula },
+  });
+  const done = pipeline(stringifier, createWriteStream(path, { mode: PRIVATE_FILE_MODE }));
+  return { stringifier, done };
+}
+
+/** NUL characters cannot be fixed in a spreadsheet and stop most tools reading a CSV: failed.csv leaves them out. */
+const NUL = /\0/g;
+
+export interface ReportWriterOptions {
+  /** The source's delimiter: failed.csv keeps it, so the original command reads it back. @default ',' */
+  sourceDelimiter?: string;
+  /** The record type the rows became: names results.csv's ID column (`account_id`). @default 'opportunity' */
+  object?: string;
+}
+
+/** results.csv's own columns for a run writing `object` records. */
+export function resultColumns(object = 'opportunity'): string[] {
+  return RESULT_COLUMNS.map((column) => (column === 'opportunity_id' ? `${object}_id` : column));
 }
 
 /**
@@ -119,24 +134,24 @@ export async function prepareReportDir(dir: string): Promise<ReportFiles> {
 
 export class ReportWriter {
   readonly files: ReportFiles;
-  readonly #results: WriteStream;
-  readonly #failed: WriteStream;
+  readonly #results: { stringifier: Stringifier; done: Promise<void> };
+  readonly #failed: { stringifier: Stringifier; done: Promise<void> };
   readonly #header: readonly string[];
   #failedCount = 0;
   /** The first write error (disk full…): kept, so that it stops the run instead of crashing the process. */
   #failure: ImportError | undefined;
 
-  constructor(files: ReportFiles, header: readonly string[]) {
+  constructor(files: ReportFiles, header: readonly string[], options: ReportWriterOptions = {}) {
     this.files = files;
     this.#header = header;
-    // A larger buffer than the 16 KB default: with it, the pipeline waited for the disk every ~60
-    // rows of a fast run (a plan, a rerun of unchanged rows); the file is written in bigger chunks.
-    this.#results = createWriteStream(files.results, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
-    this.#failed = createWriteStream(files.failed, { mode: PRIVATE_FILE_MODE, highWaterMark: REPORT_BUFFER_BYTES });
-    this.#results.on('error', (error) => this.#fail(files.results, error));
-    this.#failed.on('error', (error) => this.#fail(files.failed, error));
-    this.#results.write(csvLine([...RESULT_COLUMNS, ...header]));
-    this.#failed.write(csvLine([...header, ...FAILED_COLUMNS]));
+    this.#results = csvFile(files.results, { delimiter: ',', bom: false });
+    // UTF-8 with a BOM: the BOM wins over --encoding, so the file re-imports with the original
+    // command's options whatever the source's encoding was.
+    this.#failed = csvFile(files.failed, { delimiter: options.sourceDelimiter ?? ',', bom: true });
+    this.#results.done.catch((error: unknown) => this.#fail(files.results, error));
+    this.#failed.done.catch((error: unknown) => this.#fail(files.failed, error));
+    this.#results.stringifier.write([...resultColumns(options.object), ...header]);
+    this.#failed.stringifier.write([...header, ...FAILED_COLUMNS]);
   }
 
   /** Rows that went to `failed.csv`. */
@@ -144,43 +159,42 @@ export class ReportWriter {
     return this.#failedCount;
   }
 
-  /** Appends one row; resolves when the stream can take more (backpressure to the pipeline). */
+  /** Appends one row; resolves when the files can take more (backpressure to the pipeline). */
   async write(outcome: RowOutcome): Promise<void> {
     this.#throwIfFailed();
     const cells = this.#cellsInHeaderShape(outcome.cells);
     const problem = outcome.problem;
-    const resultsOk = this.#results.write(
-      csvLine([
-        outcome.line,
-        outcome.status,
-        outcome.opportunityId ?? '',
-        outcome.httpLink ?? '',
-        outcome.idempotencyKey ?? '',
-        outcome.attempts,
-        problem?.type ?? '',
-        problem?.code ?? '',
-        problem?.param ?? '',
-        problem?.message ?? '',
-        ...cells,
-      ]),
-    );
+    const resultsOk = this.#results.stringifier.write([
+      outcome.line,
+      outcome.status,
+      outcome.recordId ?? '',
+      outcome.httpLink ?? '',
+      outcome.idempotencyKey ?? '',
+      outcome.attempts,
+      problem?.type ?? '',
+      problem?.code ?? '',
+      problem?.param ?? '',
+      problem?.message ?? '',
+      outcome.changes ?? '',
+      ...cells,
+    ]);
     let failedOk = true;
     if (FAILED_FILE_STATUSES.has(outcome.status)) {
       this.#failedCount += 1;
-      failedOk = this.#failed.write(
-        csvLine([
-          ...cells,
-          outcome.line,
-          outcome.status,
-          problem?.type ?? '',
-          problem?.code ?? '',
-          problem?.param ?? '',
-          problem?.message ?? '',
-        ]),
-      );
+      const hasNul = cells.some((cell) => cell.includes('\0'));
+      const note = hasNul ? ' (NUL characters were removed from the cells written here)' : '';
+      failedOk = this.#failed.stringifier.write([
+        ...(hasNul ? cells.map((cell) => cell.replace(NUL, '')) : cells),
+        outcome.line,
+        outcome.status,
+        problem?.type ?? '',
+        problem?.code ?? '',
+        problem?.param ?? '',
+        `${problem?.message ?? ''}${note}`,
+      ]);
     }
-    if (!resultsOk) await drained(this.#results);
-    if (!failedOk) await drained(this.#failed);
+    if (!resultsOk) await drained(this.#results.stringifier);
+    if (!failedOk) await drained(this.#failed.stringifier);
     this.#throwIfFailed();
   }
 
@@ -188,7 +202,9 @@ export class ReportWriter {
   async close(summary: unknown): Promise<void> {
     this.#throwIfFailed();
     try {
-      await Promise.all([endStream(this.#results), endStream(this.#failed)]);
+      this.#results.stringifier.end();
+      this.#failed.stringifier.end();
+      await Promise.all([this.#results.done, this.#failed.done]);
       this.#throwIfFailed();
       await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
@@ -217,7 +233,7 @@ export class ReportWriter {
 }
 
 /** Resolves when the stream takes more, or when it failed and closed (it will never drain then). */
-function drained(stream: WriteStream): Promise<void> {
+function drained(stream: Stringifier): Promise<void> {
   if (stream.destroyed) return Promise.resolve();
   return new Promise((resolvePromise) => {
     const done = (): void => {
@@ -227,12 +243,5 @@ function drained(stream: WriteStream): Promise<void> {
     };
     stream.on('drain', done);
     stream.on('close', done);
-  });
-}
-
-function endStream(stream: WriteStream): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    stream.once('error', reject);
-    stream.end(() => resolvePromise());
   });
 }

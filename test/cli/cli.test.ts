@@ -113,3 +113,35 @@ describe('lightfield-import CLI', () => {
     expect(result.stderr).toContain('nope.csv');
   });
 });
+
+describe('lightfield-import mapping init', () => {
+  test('writes a mapping, prints what it matched, and plan runs with it', async () => {
+    const out = workspace.path('init.json');
+    const result = await runCliProcess(['mapping', 'init', workspace.path('good.csv'), '-o', out], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Wrote ${out} from`);
+    expect(result.stdout).toMatch(/fields\.\$name +← "name" +high/);
+    expect(result.stdout).toContain(`Next: lightfield-import plan ${workspace.path('good.csv')} -m ${out}`);
+
+    const plan = await runCliProcess(['plan', workspace.path('good.csv'), '-m', out, '-o', workspace.path('init-plan')], { env: env() });
+    expect(plan.code).toBe(0);
+  });
+
+  test('exit 2 without --force when the file exists; --json gives the report as JSON', async () => {
+    const out = workspace.path('init-twice.json');
+    expect((await runCliProcess(['mapping', 'init', workspace.path('good.csv'), '-o', out], { env: env() })).code).toBe(0);
+    const again = await runCliProcess(['mapping', 'init', workspace.path('good.csv'), '-o', out], { env: env() });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`${out} already exists: pass --force to overwrite it`);
+
+    const forced = await runCliProcess(['mapping', 'init', workspace.path('good.csv'), '-o', out, '--force', '--json'], { env: env() });
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(forced.stdout)).toMatchObject({ command: 'mapping init', exitCode: 0, mapping: out, delimiter: ',', encoding: 'utf8', rowsSampled: 2 });
+  });
+
+  test('"mapping" without a subcommand is a usage error', async () => {
+    const result = await runCliProcess(['mapping'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Name a mapping command: init.');
+  });
+});

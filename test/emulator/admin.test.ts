@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 
 import { startEmulator, type EmulatorStats, type RunningEmulator } from '../../src/emulator/index.js';
 import type { Entity } from '../../src/lightfield/types.js';
-import { call, createBody, createOpportunity, type ErrorEnvelope } from './helpers.js';
+import { admin as adminRequest, call, createBody, createOpportunity, type ErrorEnvelope } from './helpers.js';
 
 let emulator: RunningEmulator;
 
@@ -15,11 +15,8 @@ afterAll(async () => {
   await emulator.close();
 });
 
-async function admin<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const init: RequestInit = { method };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(`${emulator.url}/_emulator/${route}`, init);
-  return { status: response.status, body: (await response.json()) as T };
+function admin<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return adminRequest<T>(emulator, method, route, body);
 }
 
 describe('/_emulator routes', () => {
@@ -30,8 +27,15 @@ describe('/_emulator routes', () => {
     await call(emulator, 'GET', '/v1/opportunities');
     await call(emulator, 'GET', '/v1/opportunities/opp_missing');
     const stats = (await admin<EmulatorStats>('GET', 'stats')).body;
+    const seed = emulator.seedData();
     expect(stats).toEqual({
       opportunities: 1,
+      records: {
+        opportunity: 1,
+        account: seed.accounts.filter((account) => account.active).length,
+        contact: seed.contacts.length,
+        note: 0,
+      },
       requests: { total: 4, write: 2, read: 1, search: 1, unrouted: 0 },
       statusCodes: { '200': 3, '404': 1 },
       rateLimited: 0,
@@ -40,6 +44,12 @@ describe('/_emulator routes', () => {
       faultsInjected: { '500': 0, '503': 0, '504': 0, commit_then_500: 0, drop: 0, commit_then_drop: 0, slow: 0, '429': 0 },
       createsExecuted: 1,
       updatesExecuted: 0,
+      writesExecuted: {
+        opportunity: { creates: 1, updates: 0 },
+        account: { creates: 0, updates: 0 },
+        contact: { creates: 0, updates: 0 },
+        note: { creates: 0, updates: 0 },
+      },
     });
     expect(emulator.stats()).toEqual(stats);
   });

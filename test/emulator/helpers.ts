@@ -87,3 +87,28 @@ export async function waitUntil(condition: () => boolean, timeoutMs = 5000): Pro
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/** A create through the API that must succeed, for any collection. */
+export async function createRecord(
+  emulator: RunningEmulator,
+  collection: 'opportunities' | 'accounts' | 'contacts' | 'notes',
+  body: { fields: Record<string, unknown>; relationships?: Record<string, unknown> },
+  headers: Record<string, string> = {},
+): Promise<Entity> {
+  const answer = await call<Entity>(emulator, 'POST', `/v1/${collection}`, { body, headers });
+  if (answer.status !== 200) throw new Error(`create in ${collection} failed with ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+/** One request to the emulator's /_emulator/* routes (no key, no version header). */
+export async function admin<T = unknown>(
+  emulator: RunningEmulator,
+  method: 'GET' | 'POST' | 'DELETE',
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const init: RequestInit = { method };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(`${emulator.url}/_emulator/${route}`, init);
+  return { status: response.status, body: (await response.json()) as T };
+}

@@ -15,13 +15,12 @@ export interface EmulatorWorkspace {
 /** An emulator fast enough that pacing never slows a test down. */
 export const FAST_EMULATOR: EmulatorOptions = { rate: 1000, readRate: 1000, searchRate: 1000 };
 
-/** Registers the jest hooks; read `emulator` and `workspace` inside tests. */
-export function useEmulatorWorkspace(
-  options: EmulatorOptions = FAST_EMULATOR,
-  prepare?: (workspace: Workspace) => void,
-): EmulatorWorkspace {
+/**
+ * Registers the hooks of a file that needs only the emulator: one for the file, reset before each test.
+ * Returns a getter, since the emulator starts in `beforeAll`.
+ */
+export function useEmulator(options: EmulatorOptions = FAST_EMULATOR): () => RunningEmulator {
   let emulator: RunningEmulator | undefined;
-  let workspace: Workspace | undefined;
   beforeAll(async () => {
     emulator = await startEmulator(options);
   });
@@ -30,6 +29,21 @@ export function useEmulatorWorkspace(
   });
   beforeEach(() => {
     emulator?.reset();
+  });
+  return () => {
+    if (!emulator) throw new Error('the emulator starts in beforeAll');
+    return emulator;
+  };
+}
+
+/** Registers the jest hooks; read `emulator` and `workspace` inside tests. */
+export function useEmulatorWorkspace(
+  options: EmulatorOptions = FAST_EMULATOR,
+  prepare?: (workspace: Workspace) => void,
+): EmulatorWorkspace {
+  const emulator = useEmulator(options);
+  let workspace: Workspace | undefined;
+  beforeEach(() => {
     workspace = createWorkspace();
     prepare?.(workspace);
   });
@@ -38,8 +52,7 @@ export function useEmulatorWorkspace(
   });
   return {
     get emulator() {
-      if (!emulator) throw new Error('the emulator starts in beforeAll');
-      return emulator;
+      return emulator();
     },
     get workspace() {
       if (!workspace) throw new Error('the workspace is made in beforeEach');

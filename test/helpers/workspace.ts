@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { detectDelimiter } from '../../src/reader/sniff.js';
 
 export interface Workspace {
   dir: string;
@@ -30,7 +31,9 @@ export function createWorkspace(prefix = 'lfi-test-'): Workspace {
       return path(name);
     },
     readCsv(name) {
-      const rows = parse(readFileSync(path(name)), { bom: true }) as string[][];
+      const text = readFileSync(path(name), 'utf8');
+      // failed.csv keeps the source's delimiter: read it the way the importer would read it back.
+      const rows = parse(text, { bom: true, delimiter: detectDelimiter(text.replace(/^\uFEFF/, ''), true) }) as string[][];
       const [header = [], ...data] = rows;
       return data.map((cells) => {
         const row: Record<string, string> = {};

@@ -1,4 +1,5 @@
 /** Compiles small mappings against the test definitions, for the mapping tests. */
+import { ImportError } from '../../src/errors.js';
 import { compileMapping, mapRow } from '../../src/mapping/index.js';
 import type { CompiledMapping, FieldSpec, MappedRow, MappingFile, RelationshipSpec } from '../../src/mapping/index.js';
 import { opportunityDefinitions } from '../helpers/definitions.js';
@@ -21,6 +22,17 @@ export function baseMapping(extra: Partial<MappingFile> & { addFields?: Record<s
 
 export function compile(mapping: MappingFile, header: readonly string[] = HEADER): CompiledMapping {
   return compileMapping(mapping, opportunityDefinitions(), header, FILES);
+}
+
+/** The error compiling `mapping` throws; fails the test when it compiles. */
+export function compileError(mapping: MappingFile, header: readonly string[] = HEADER): ImportError {
+  try {
+    compile(mapping, header);
+  } catch (error) {
+    if (error instanceof ImportError) return error;
+    throw error;
+  }
+  throw new Error('expected compileMapping to throw');
 }
 
 /** Cells of one row by column name; the others are valid defaults. */

@@ -1,17 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { ImportError } from '../../src/errors.js';
 import type { MappingFile } from '../../src/mapping/index.js';
-import { baseMapping, compile, HEADER } from './compile-helpers.js';
-
-function compileError(mapping: MappingFile, header: readonly string[] = HEADER): ImportError {
-  try {
-    compile(mapping, header);
-  } catch (error) {
-    if (error instanceof ImportError) return error;
-    throw error;
-  }
-  throw new Error('expected compileMapping to throw');
-}
+import { baseMapping, compile, compileError, HEADER } from './compile-helpers.js';
 
 describe('compileMapping() refuses a mapping that cannot work', () => {
   test.each<[string, MappingFile, string, string[]]>([
@@ -78,9 +67,9 @@ describe('compileMapping() refuses a mapping that cannot work', () => {
     ],
     [
       'a lookup by a field the object lacks',
-      baseMapping({ addRelationships: { $owner: { column: 'Owner Email', lookup: { object: 'member', by: '$name' } } } }),
+      baseMapping({ addRelationships: { $owner: { column: 'Owner Email', lookup: { object: 'member', by: '$website' } } } }),
       'mapping_invalid',
-      ['relationships.$owner.lookup.by', 'by $email'],
+      ['relationships.$owner.lookup.by', 'members can be looked up by $email or $name, not $website'],
     ],
     ['a constant relationship ID of the wrong type', baseMapping({ addRelationships: { $owner: { value: 'acc_1' } } }), 'mapping_invalid', ['"acc_1" is not a Lightfield member ID (an ID like mem_…)']],
   ])('%s', (_name, mapping, code, fragments) => {

@@ -111,14 +111,19 @@ describe('changedKeys()', () => {
       { fields: ['amount'], relationships: [] },
     ],
     [
-      'an emptied cell (the key is gone) and a new key',
+      'an emptied cell (the key is gone: left alone) and a new key',
       { fields: { $name: 'Acme', amount: 100, tags: ['opt_a'], probability: 50 }, relationships: { $account: { kind: 'ids', ids: ['acc_1'] } } },
-      { fields: ['nextStep', 'probability'], relationships: [] },
+      { fields: ['probability'], relationships: [] },
     ],
     [
-      'a changed relationship and a removed one',
+      'an emptied cell of an `empty: clear` field (null) is sent; null again is not',
+      { fields: { $name: 'Acme', amount: 100, tags: ['opt_a'], nextStep: null }, relationships: { $account: { kind: 'ids', ids: ['acc_1'] } } },
+      { fields: ['nextStep'], relationships: [] },
+    ],
+    [
+      'a new relationship, and one no longer in the row (left alone)',
       { fields: { $name: 'Acme', amount: 100, tags: ['opt_a'], nextStep: 'call' }, relationships: { $owner: { kind: 'ids', ids: ['mem_1'] } } },
-      { fields: [], relationships: ['$account', '$owner'] },
+      { fields: [], relationships: ['$owner'] },
     ],
     [
       'a lookup in place of IDs',

@@ -84,7 +84,7 @@ describe('schema errors name the JSON path and what was expected', () => {
     ['bad type', withField({ column: 'Amount', type: 'money' }), 'fields.amount.type', 'expected one of'],
     ['bad trim', withField({ column: 'Amount', trim: 'yes' }), 'fields.amount.trim', 'expected true or false'],
     ['alias to a number', withField({ column: 'Amount', values: { a: 1 } }), 'fields.amount.values.a', 'expected a string'],
-    ['other object', JSON.stringify({ object: 'account', fields: {} }), 'object', 'expected "opportunity", got "account"'],
+    ['other object', JSON.stringify({ object: 'task', fields: {} }), 'object', 'expected one of "opportunity", "account", "contact", "note", got "task"'],
     ['missing fields', JSON.stringify({ object: 'opportunity' }), 'fields', 'is required but missing'],
     ['unknown top-level key', JSON.stringify({ object: 'opportunity', fields: {}, field: {} }), 'field', 'unknown property "field"'],
     ['empty identity', JSON.stringify({ object: 'opportunity', fields: {}, identity: [] }), 'identity', 'expected at least 1'],
@@ -93,7 +93,7 @@ describe('schema errors name the JSON path and what was expected', () => {
       'lookup by a number',
       JSON.stringify({ object: 'opportunity', fields: {}, relationships: { $account: { column: 'Company', lookup: { object: 'account', by: 5 } } } }),
       'relationships.$account.lookup.by',
-      'expected one of "$name", "$website", "$email"',
+      'expected one of "$name", "$website", "$email", "import"',
     ],
     [
       'lookup without by',

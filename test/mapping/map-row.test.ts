@@ -90,8 +90,8 @@ describe('relationships of IDs', () => {
   });
 
   test.each<[string, Record<string, unknown>, string, string, string]>([
-    ['a name where an ID belongs', {}, 'Acme Corp', 'not_an_id', 'is not a Lightfield account ID (an ID like acc_…); to find accounts by name or email, add "lookup"'],
-    ['an ID of another object', {}, 'mem_1', 'not_an_id', 'account ID'],
+    ['a name where an ID belongs', {}, 'Acme Corp', 'not_an_id', 'is not a Lightfield account ID (an ID like acc_…); to find accounts by name, email or source ID, add "lookup"'],
+    ['an ID of another object', {}, 'mem_1', 'wrong_id_type', '"mem_1" is a Lightfield member ID, but $account links account records'],
     ['two IDs for a single account', { split: ';' }, 'acc_1;acc_2', 'too_many_values', 'links a single account'],
   ])('$account refuses %s', (_name, spec, cell, code, fragment) => {
     const compiled = compile(baseMapping({ addRelationships: { $account: { column: 'Company ID', ...spec } } }));

@@ -349,3 +349,22 @@ describe('openCsv() - encodings', () => {
     expect(result.records.map(summarize)).toEqual([[2, ['Caf\uFFFD'], 'bad_encoding']]);
   });
 });
+
+describe('openCsv() - a file without a header line', () => {
+  test('given columns are the header and the first line is the first record', async () => {
+    const content = '\n1001;Acme deal;\\N\n1002;"Beta; two";12,50\n1003;short\n';
+    const result = await readAll({ path: files.write(content), columns: ['id', 'name', 'amount'] });
+    expect(result.source.header).toEqual(['id', 'name', 'amount']);
+    expect(result.source.delimiter).toBe(';');
+    expect(result.records.map(summarize)).toEqual([
+      [2, ['1001', 'Acme deal', '\\N']],
+      [3, ['1002', 'Beta; two', '12,50']],
+      [4, ['1003', 'short', ''], 'ragged_row'],
+    ]);
+  });
+
+  test('an empty file with given columns has no records', async () => {
+    const result = await readAll({ path: files.write(''), columns: ['id'] });
+    expect(result.records).toEqual([]);
+  });
+});

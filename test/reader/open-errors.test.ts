@@ -55,6 +55,18 @@ describe('openCsv() - unusable files', () => {
       message: ['NUL bytes'],
     },
     { name: 'a header with a quote never closed', content: 'Name,"Amount\n1,2\n', code: 'csv_header', message: ['never closed'] },
+    {
+      name: 'a file without a header line: its first line of data repeats a null marker',
+      content: '1001;Acme deal;\\N;\\N;31.12.3999\n1002;Beta deal;\\N;12,50;\\N\n',
+      code: 'csv_header',
+      message: ['appears 2 times', 'The first line looks like data, not column names ("\\N", "31.12.3999", "1001")', 'list its column names in the mapping\'s "columns"'],
+    },
+    {
+      name: 'a file without a header line: repeated amounts',
+      content: '7,7,Acme\n',
+      code: 'csv_header',
+      message: ['appears 2 times', 'looks like data', '"columns"'],
+    },
   ];
 
   test.each(cases)('$name', async ({ content, code, message }) => {
@@ -64,6 +76,15 @@ describe('openCsv() - unusable files', () => {
     expect(error.subject).toBe(path);
     expect(error.message).toContain(path);
     for (const words of message) expect(error.message).toContain(words);
+  });
+
+  test.each<[string, string]>([
+    ['repeated names', 'Email,Name,Email\nx,y,z\n'],
+    ['a year among names', 'Name,2026,Name\nx,y,z\n'],
+  ])('a header of names with %s gets no hint about "columns"', async (_name, content) => {
+    const error = await openError({ path: files.write(content) });
+    expect(error.message).toContain('every column needs a unique name');
+    expect(error.message).not.toContain('looks like data');
   });
 
   test('a missing file is file_not_found', async () => {

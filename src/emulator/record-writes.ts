@@ -1,30 +1,37 @@
 /**
- * Turning create and update bodies into an opportunity's fields and relationships, with the API's refusals:
+ * Turning create and update bodies into a record's fields and relationships, with the API's refusals:
  * unknown keys, read-only keys, value shapes, required keys, relationship targets and the 25-ID write limit.
+ * What differs per object type (required keys, update operations, derived fields) comes from its {@link ObjectKind}.
  */
 import type { Definitions, FieldReadValue, RelationshipDefinition, RelationshipReadValue } from '../lightfield/types.js';
 import { ApiError, badRequest, invalidType } from './api-error.js';
-import { optionLabel } from './select-options.js';
+import type { ObjectKind, RelationshipOperationKind } from './objects.js';
 import { validateFieldValue } from './validate.js';
 
 /** Whether an ID of an object type exists and is active; used to check relationship values. */
 export type TargetLookup = (objectType: string, id: string) => 'active' | 'inactive' | 'missing';
 
-export interface OpportunityContent {
+export interface RecordContent {
   fields: Record<string, FieldReadValue>;
   relationships: Record<string, RelationshipReadValue>;
 }
 
-const REQUIRED_FIELDS = ['$name', '$stage'];
-const REQUIRED_RELATIONSHIPS = ['$account'];
+/** An object kind with the definitions its writes are checked against. */
+export interface WriteRules {
+  kind: ObjectKind;
+  definitions: Definitions;
+  lookup: TargetLookup;
+}
+
 const RELATIONSHIP_WRITE_LIMIT = 25;
-const STATUS_BY_STAGE: Record<string, string> = { 'closed won': 'Won', 'closed lost': 'Lost' };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkTopLevel(body: unknown, required: boolean): { fields: Record<string, unknown>; relationships: Record<string, unknown> } {
+type BodyPart = 'fields' | 'relationships';
+
+function checkTopLevel(body: unknown, required: readonly BodyPart[]): Record<BodyPart, Record<string, unknown>> {
   if (!isPlainObject(body)) throw invalidType('body', 'The request body must be a JSON object.');
   for (const key of Object.keys(body)) {
     if (key !== 'fields' && key !== 'relationships') {
@@ -35,7 +42,7 @@ function checkTopLevel(body: unknown, required: boolean): { fields: Record<strin
   for (const part of ['fields', 'relationships'] as const) {
     const value = body[part];
     if (value === undefined) {
-      if (required) throw badRequest('parameter_missing', part, `Missing required parameter '${part}'.`);
+      if (required.includes(part)) throw badRequest('parameter_missing', part, `Missing required parameter '${part}'.`);
       parts[part] = {};
     } else if (!isPlainObject(value)) {
       throw invalidType(part, `'${part}' must be an object.`);
@@ -47,7 +54,7 @@ function checkTopLevel(body: unknown, required: boolean): { fields: Record<strin
 }
 
 /** Every defined field and relationship, unset: reads show all keys, with `null` values and empty ID lists. */
-export function emptyContent(definitions: Definitions): OpportunityContent {
+export function emptyContent(definitions: Definitions): RecordContent {
   const fields: Record<string, FieldReadValue> = {};
   for (const [key, definition] of Object.entries(definitions.fieldDefinitions)) {
     fields[key] = { valueType: definition.valueType, value: null };
@@ -59,31 +66,19 @@ export function emptyContent(definitions: Definitions): OpportunityContent {
   return { fields, relationships };
 }
 
-function applyFields(input: Record<string, unknown>, definitions: Definitions, fields: Record<string, FieldReadValue>): void {
+function applyFields(input: Record<string, unknown>, rules: WriteRules, fields: Record<string, FieldReadValue>): void {
   for (const [key, value] of Object.entries(input)) {
-    const definition = definitions.fieldDefinitions[key];
-    if (!definition) throw badRequest('unknown_field', `fields.${key}`, `Unrecognized field '${key}' for 'opportunities'.`);
+    const definition = rules.definitions.fieldDefinitions[key];
+    if (!definition) throw badRequest('unknown_field', `fields.${key}`, `Unrecognized field '${key}' for '${rules.kind.collection}'.`);
     if (definition.readOnly) throw badRequest('read_only_field', `fields.${key}`, `The field '${key}' is read-only.`);
     fields[key] = { valueType: definition.valueType, value: validateFieldValue(key, definition, value) };
   }
 }
 
-/** The read-only `$opportunityStatus` follows the stage, as in the CRM: Open until a closed stage. */
-function deriveStatus(definitions: Definitions, fields: Record<string, FieldReadValue>): void {
-  const statusDefinition = definitions.fieldDefinitions['$opportunityStatus'];
-  const stageDefinition = definitions.fieldDefinitions['$stage'];
-  const stageId = fields['$stage']?.value;
-  if (!statusDefinition || !stageDefinition || typeof stageId !== 'string') return;
-  const stageLabel = (optionLabel(stageDefinition, stageId) ?? '').toLowerCase();
-  const statusLabel = STATUS_BY_STAGE[stageLabel] ?? 'Open';
-  const option = statusDefinition.typeConfiguration.options?.find((candidate) => candidate.label === statusLabel);
-  fields['$opportunityStatus'] = { valueType: statusDefinition.valueType, value: option?.id ?? null };
-}
-
-function relationshipDefinition(definitions: Definitions, key: string): RelationshipDefinition {
-  const definition = definitions.relationshipDefinitions[key];
+function relationshipDefinition(rules: WriteRules, key: string): RelationshipDefinition {
+  const definition = rules.definitions.relationshipDefinitions[key];
   if (!definition) {
-    throw badRequest('unknown_relationship', `relationships.${key}`, `Unrecognized relationship '${key}' for 'opportunities'.`);
+    throw badRequest('unknown_relationship', `relationships.${key}`, `Unrecognized relationship '${key}' for '${rules.kind.collection}'.`);
   }
   if (definition.readOnly) {
     throw badRequest('read_only_relationship', `relationships.${key}`, `The relationship '${key}' is read-only; set it from the other side.`);
@@ -131,8 +126,8 @@ function setRelationship(key: string, definition: RelationshipDefinition, ids: s
   into[key] = { cardinality: definition.cardinality, objectType: definition.objectType, values };
 }
 
-function checkRequiredFields(fields: Record<string, FieldReadValue>, verb: 'create' | 'update'): void {
-  for (const key of REQUIRED_FIELDS) {
+function checkRequiredFields(kind: ObjectKind, fields: Record<string, FieldReadValue>, verb: 'create' | 'update'): void {
+  for (const key of kind.requiredFields) {
     const value = fields[key]?.value;
     if (value === null || value === undefined || value === '') {
       const message = verb === 'create' ? `Missing required field '${key}'.` : `The required field '${key}' cannot be cleared.`;
@@ -141,8 +136,8 @@ function checkRequiredFields(fields: Record<string, FieldReadValue>, verb: 'crea
   }
 }
 
-function checkRequiredRelationships(idsByKey: Map<string, string[]>, verb: 'create' | 'update'): void {
-  for (const key of REQUIRED_RELATIONSHIPS) {
+function checkRequiredRelationships(kind: ObjectKind, idsByKey: Map<string, string[]>, verb: 'create' | 'update'): void {
+  for (const key of kind.requiredRelationships) {
     if ((idsByKey.get(key)?.length ?? 0) === 0) {
       const message = verb === 'create' ? `Missing required relationship '${key}'.` : `The required relationship '${key}' cannot be removed.`;
       throw badRequest('parameter_missing', `relationships.${key}`, message);
@@ -150,17 +145,17 @@ function checkRequiredRelationships(idsByKey: Map<string, string[]>, verb: 'crea
   }
 }
 
-/** The content of a new opportunity from a `POST /v1/opportunities` body. */
-export function contentFromCreate(body: unknown, definitions: Definitions, lookup: TargetLookup): OpportunityContent {
-  const input = checkTopLevel(body, true);
-  const content = emptyContent(definitions);
-  applyFields(input.fields, definitions, content.fields);
+/** The content of a new record from a `POST /v1/<collection>` body. */
+export function contentFromCreate(body: unknown, rules: WriteRules): RecordContent {
+  const input = checkTopLevel(body, rules.kind.createRequires);
+  const content = emptyContent(rules.definitions);
+  applyFields(input.fields, rules, content.fields);
 
   const planned: Array<{ key: string; definition: RelationshipDefinition; ids: string[] }> = [];
   const referenced = new Set<string>();
   let linkChanges = 0;
   for (const [key, value] of Object.entries(input.relationships)) {
-    const definition = relationshipDefinition(definitions, key);
+    const definition = relationshipDefinition(rules, key);
     const ids = idList(`relationships.${key}`, value, true);
     planned.push({ key, definition, ids });
     ids.forEach((id) => referenced.add(id));
@@ -173,45 +168,45 @@ export function contentFromCreate(body: unknown, definitions: Definitions, looku
       throw invalidType(`relationships.${key}`, `'${key}' holds one ${definition.objectType}, got ${new Set(ids).size} IDs.`);
     }
   }
-  checkRequiredFields(content.fields, 'create');
-  checkRequiredRelationships(new Map(planned.map(({ key, ids }) => [key, ids])), 'create');
+  checkRequiredFields(rules.kind, content.fields, 'create');
+  checkRequiredRelationships(rules.kind, new Map(planned.map(({ key, ids }) => [key, ids])), 'create');
   for (const { key, definition, ids } of planned) {
-    checkTargets(key, definition, ids, lookup);
+    checkTargets(key, definition, ids, rules.lookup);
     setRelationship(key, definition, ids, content.relationships);
   }
-  deriveStatus(definitions, content.fields);
+  rules.kind.derive?.(rules.definitions, content.fields);
   return content;
 }
 
-type Operation = { kind: 'add' | 'remove' | 'replace'; ids: string[] };
+type Operation = { kind: RelationshipOperationKind; ids: string[] };
 
-function parseOperation(key: string, value: unknown): Operation {
+function describeOperations(allowed: readonly RelationshipOperationKind[]): string {
+  const named = allowed.map((operation) => `{ ${operation} }`);
+  return named.length > 1 ? `${named.slice(0, -1).join(', ')} or ${named[named.length - 1] ?? ''}` : (named[0] ?? '');
+}
+
+function parseOperation(key: string, value: unknown, allowed: readonly RelationshipOperationKind[]): Operation {
   const param = `relationships.${key}`;
   const keys = isPlainObject(value) ? Object.keys(value) : [];
-  const kind = keys[0];
-  if (!isPlainObject(value) || keys.length !== 1 || (kind !== 'add' && kind !== 'remove' && kind !== 'replace')) {
-    throw invalidType(param, `Expected exactly one of { add }, { remove } or { replace } for '${param}'.`);
+  const kind = allowed.find((operation) => operation === keys[0]);
+  if (!isPlainObject(value) || keys.length !== 1 || kind === undefined) {
+    throw invalidType(param, `Expected exactly one of ${describeOperations(allowed)} for '${param}'.`);
   }
   return { kind, ids: idList(param, value[kind], kind === 'replace') };
 }
 
-/** The content after a `POST /v1/opportunities/{id}` body: a partial merge where `null` clears. */
-export function contentFromUpdate(
-  body: unknown,
-  current: OpportunityContent,
-  definitions: Definitions,
-  lookup: TargetLookup,
-): OpportunityContent {
-  const input = checkTopLevel(body, false);
-  const content: OpportunityContent = { fields: { ...current.fields }, relationships: { ...current.relationships } };
-  applyFields(input.fields, definitions, content.fields);
+/** The content after a `POST /v1/<collection>/{id}` body: a partial merge where `null` clears. */
+export function contentFromUpdate(body: unknown, current: RecordContent, rules: WriteRules): RecordContent {
+  const input = checkTopLevel(body, []);
+  const content: RecordContent = { fields: { ...current.fields }, relationships: { ...current.relationships } };
+  applyFields(input.fields, rules, content.fields);
 
   const planned: Array<{ key: string; definition: RelationshipDefinition; operation: Operation }> = [];
   const referenced = new Set<string>();
   let linkChanges = 0;
   for (const [key, value] of Object.entries(input.relationships)) {
-    const definition = relationshipDefinition(definitions, key);
-    const operation = parseOperation(key, value);
+    const definition = relationshipDefinition(rules, key);
+    const operation = parseOperation(key, value, rules.kind.updateOperations);
     planned.push({ key, definition, operation });
     operation.ids.forEach((id) => referenced.add(id));
     linkChanges += operation.ids.length;
@@ -219,7 +214,7 @@ export function contentFromUpdate(
   checkWriteLimit(referenced, linkChanges);
   for (const { key, definition, operation } of planned) {
     const existing = content.relationships[key]?.values ?? [];
-    if (operation.kind !== 'remove') checkTargets(key, definition, operation.ids, lookup);
+    if (operation.kind !== 'remove') checkTargets(key, definition, operation.ids, rules.lookup);
     const next =
       operation.kind === 'add'
         ? [...existing, ...operation.ids]
@@ -228,8 +223,9 @@ export function contentFromUpdate(
           : operation.ids;
     setRelationship(key, definition, next, content.relationships);
   }
-  checkRequiredFields(content.fields, 'update');
-  checkRequiredRelationships(new Map(Object.entries(content.relationships).map(([key, value]) => [key, value.values])), 'update');
-  deriveStatus(definitions, content.fields);
+  checkRequiredFields(rules.kind, content.fields, 'update');
+  const idsByKey = new Map(Object.entries(content.relationships).map(([key, value]) => [key, value.values]));
+  checkRequiredRelationships(rules.kind, idsByKey, 'update');
+  rules.kind.derive?.(rules.definitions, content.fields);
   return content;
 }

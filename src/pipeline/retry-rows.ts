@@ -11,7 +11,7 @@ import { parse } from 'csv-parse';
 import type { CsvEncoding } from '../reader/types.js';
 import type { RunOptions } from './options.js';
 import { runImportOfLines, type RunSummary } from './run.js';
-import { RETRYABLE_STATUSES } from './status.js';
+import { RETRYABLE_STATUSES } from '../report/row-outcome.js';
 
 export interface RetryOptions extends Omit<RunOptions, 'csvPath' | 'mappingPath' | 'lines'> {
   /** The earlier run's results.csv. */

@@ -1,0 +1,263 @@
+/**
+ * The engine of a run: reads the CSV, prepares every row (prepare-row.ts), hands the rows that need a
+ * request or a lookup to a p-queue whose concurrency follows the latency (the rate limiter paces the
+ * requests themselves), and writes every row's outcome to the report in input order. The reader waits
+ * while the queue is full, so memory does not grow with the file.
+ */
+import PQueue from 'p-queue';
+import { setMaxListeners } from 'node:events';
+import { ImportError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { Progress } from '../log/progress.js';
+import { LookupResolver } from '../lookup/resolver.js';
+import { unescapeFormula } from '../report/escape.js';
+import { FAILED_COLUMNS, isFailedReport, ReportWriter } from '../report/report-writer.js';
+import type { RowOutcome } from '../report/row-outcome.js';
+import { RowImporter } from './import-row.js';
+import { identityFieldOf } from './identity-field.js';
+import { DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS } from './options.js';
+import { OrderedOutput } from './ordered-output.js';
+import { planRow, type PlanContext } from './plan-row.js';
+import { rowPolicy } from './decide.js';
+import { matchContext } from './match-record.js';
+import { prepareRow } from './prepare-row.js';
+import { notAttempted, settledWithoutRequest, type ReadyRow } from './ready-row.js';
+import { SeenIdentities } from './seen-identities.js';
+import type { RunContext } from './setup.js';
+import type { StopReason } from './summary.js';
+
+/** What the engine hands back to the run's lifecycle for the summary. */
+export interface EngineResult {
+  counts: Record<string, number>;
+  rowsRead: number;
+  blankRows: number;
+  /** A plan: distinct related records that find-or-create lookups would make, per object. */
+  wouldCreate: Record<string, number>;
+  retries: number;
+  stopReason: StopReason | null;
+}
+
+export class Engine {
+  readonly report: ReportWriter;
+  readonly #context: RunContext;
+  readonly #logger: Logger;
+  readonly #counts = new Map<string, number>();
+  /** `[object, value]` of each related record a plan would create, once each. */
+  readonly #wouldCreate = new Set<string>();
+  readonly #hardStop = new AbortController();
+  #stopReason: StopReason | null = null;
+  #graceTimer: NodeJS.Timeout | undefined;
+  #retries = 0;
+  #rowsRead = 0;
+  #readingDone = false;
+  #blankRows = 0;
+  #rowsDone = 0;
+  #failures = 0;
+  #reportFailed = false;
+  /** Indices of the input columns the report repeats; undefined: all of them. */
+  readonly #reportColumns: number[] | undefined;
+  readonly #isFailedReport: boolean;
+
+  constructor(context: RunContext, logger: Logger) {
+    this.#context = context;
+    this.#logger = logger;
+    // A failed.csv read back carries the error columns of its own run: the new report writes fresh
+    // ones instead of repeating them, so that its header never names a column twice.
+    const header = context.source.header;
+    this.#isFailedReport = isFailedReport(header);
+    const kept = header.flatMap((name, index) => ((FAILED_COLUMNS as readonly string[]).includes(name) ? [] : [index]));
+    this.#reportColumns = kept.length < header.length ? kept : undefined;
+    this.report = new ReportWriter(context.files, this.#reportColumns ? this.#reportColumns.map((index) => header[index]!) : header, {
+      sourceDelimiter: context.source.delimiter,
+      object: context.compiled.object,
+    });
+    // Every request in flight listens to this signal: as many listeners as the concurrency allows.
+    setMaxListeners(0, this.#hardStop.signal);
+  }
+
+  async run(): Promise<EngineResult> {
+    const { options, source, compiled, pacer, mode } = this.#context;
+    const now = options.now ?? Date.now;
+    const seen = new SeenIdentities();
+    const output = new OrderedOutput<RowOutcome>((outcome) => this.#write(outcome));
+    const concurrencyCap = this.#context.settings.concurrency;
+    const queue = new PQueue({ concurrency: pacer.wantedConcurrency(concurrencyCap) });
+    const policy = rowPolicy(compiled.mode, this.#context.settings.update, compiled.matchField);
+    const resolver = new LookupResolver({
+      client: this.#context.client,
+      ledger: this.#context.ledger,
+      mode,
+      requestOptions: { signal: this.#hardStop.signal, onRetry: () => (this.#retries += 1) },
+    });
+    const importer = new RowImporter({
+      object: compiled.object,
+      namespace: compiled.namespace,
+      client: this.#context.client,
+      ledger: this.#context.ledger,
+      resolver,
+      definitions: this.#context.definitions,
+      logger: this.#logger,
+      policy,
+      matchField: compiled.matchField,
+      now,
+      idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
+      hardSignal: this.#hardStop.signal,
+      identityField: identityFieldOf(this.#context.mapping),
+      onRetry: () => {
+        this.#retries += 1;
+      },
+    });
+    const progress =
+      options.progress === undefined ? undefined : new Progress({ logger: this.#logger, live: options.progress, label: this.#context.settings.command });
+    progress?.start(() => ({
+      rowsRead: this.#rowsRead,
+      readingDone: this.#readingDone,
+      rowsDone: this.#rowsDone,
+      failures: this.#failures,
+      rateLimited: pacer.rateLimited,
+      bytesRead: source.bytesRead(),
+      totalBytes: source.size,
+    }));
+    const onAbort = (): void => this.#stop('signal');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) this.#stop('signal');
+
+    const planContext: PlanContext = {
+      namespace: compiled.namespace,
+      resolver,
+      policy,
+      definitions: this.#context.definitions,
+      match: compiled.matchField === undefined ? undefined : matchContext(this.#context, compiled.matchField, resolver, this.#hardStop.signal),
+    };
+    const handle = (row: ReadyRow): Promise<RowOutcome> =>
+      mode === 'plan' ? planRow(row, planContext) : importer.import(row);
+    let sequence = 0;
+    try {
+      for await (const record of source.records) {
+        if (options.lines && !options.lines.has(record.line)) continue;
+        if (options.limit !== undefined && this.#rowsRead >= options.limit) break;
+        // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
+        if (isBlank(record.cells)) {
+          this.#blankRows += 1;
+          continue;
+        }
+        this.#rowsRead += 1;
+        const cells = this.#isFailedReport ? record.cells.map(unescapeFormula) : record.cells;
+        const index = sequence++;
+        if (this.#stopReason) {
+          await this.#put(output, index, notAttempted(record.line, cells));
+          continue;
+        }
+        let prepared: ReadyRow | RowOutcome;
+        try {
+          prepared = prepareRow(record, cells, { compiled, ledger: this.#context.ledger, seen, policy, now: now() });
+        } catch (error) {
+          // The ledger cannot be read: stop sending, and leave the row to the rerun.
+          if (!isStorageError(error)) throw error;
+          this.#logger.error({ event: 'ledger_error', line: record.line }, (error as Error).message);
+          this.#stop('storage');
+          await this.#put(output, index, notAttempted(record.line, cells));
+          continue;
+        }
+        if ('status' in prepared) {
+          await this.#put(output, index, prepared);
+          continue;
+        }
+        const settled = settledWithoutRequest(prepared);
+        if (settled) {
+          await this.#put(output, index, settled);
+          continue;
+        }
+        queue.concurrency = pacer.wantedConcurrency(concurrencyCap);
+        await queue.onSizeLessThan(queue.concurrency);
+        void queue.add(async () => {
+          const outcome = this.#stopReason ? notAttempted(prepared.line, prepared.cells) : await handle(prepared);
+          if (outcome.problem?.type === 'unauthorized' || outcome.problem?.type === 'forbidden') this.#stop('auth');
+          if (outcome.problem?.type === 'state_unwritable') this.#stop('storage');
+          if (outcome.problem?.type === 'rate_limiter_unavailable') this.#stop('rate_limiter');
+          this.#settled(outcome);
+          await output.put(index, outcome);
+        });
+      }
+      this.#readingDone = true;
+      await queue.onIdle();
+      await output.flushed();
+    } finally {
+      clearTimeout(this.#graceTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      progress?.stop();
+      seen.close();
+    }
+    return {
+      counts: Object.fromEntries(this.#counts),
+      rowsRead: this.#rowsRead,
+      blankRows: this.#blankRows,
+      wouldCreate: this.#wouldCreateCounts(),
+      retries: this.#retries,
+      stopReason: this.#stopReason,
+    };
+  }
+
+  /**
+   * Counts a refused row as soon as its outcome is known, not when the ordered report reaches it:
+   * `--max-errors` must stop the sending before rows queued behind a slow one are dispatched.
+   */
+  #settled(outcome: RowOutcome): void {
+    if (outcome.status !== 'failed' && outcome.status !== 'invalid') return;
+    this.#failures += 1;
+    const maxErrors = this.#context.settings.maxErrors;
+    if (maxErrors !== null && this.#failures >= maxErrors) this.#stop('max_errors');
+  }
+
+  async #put(output: OrderedOutput<RowOutcome>, index: number, outcome: RowOutcome): Promise<void> {
+    this.#settled(outcome);
+    const written = output.put(index, outcome);
+    // Rows that need no request come much faster than the report file takes them: wait now and then.
+    if (output.waiting > 256 || index % 512 === 0) await written;
+  }
+
+  #wouldCreateCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const entry of this.#wouldCreate) {
+      const [object] = JSON.parse(entry) as [string, string];
+      counts[object] = (counts[object] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  async #write(outcome: RowOutcome): Promise<void> {
+    this.#counts.set(outcome.status, (this.#counts.get(outcome.status) ?? 0) + 1);
+    for (const create of outcome.wouldCreate ?? []) this.#wouldCreate.add(JSON.stringify([create.object, create.value.trim().toLowerCase()]));
+    this.#rowsDone += 1;
+    const columns = this.#reportColumns;
+    if (this.#reportFailed) return;
+    try {
+      await this.report.write(columns ? { ...outcome, cells: columns.map((index) => outcome.cells[index] ?? '') } : outcome);
+    } catch (error) {
+      // Disk full: stop sending rows whose outcome could not be reported; close() rethrows the error.
+      this.#reportFailed = true;
+      this.#logger.error({ event: 'report_error' }, (error as Error).message);
+      this.#stop('storage');
+    }
+  }
+
+  #stop(reason: StopReason): void {
+    if (this.#stopReason) return;
+    this.#stopReason = reason;
+    this.#logger.warn({ event: 'stop', reason }, `stopping (${reason}): no new rows are sent; requests in flight finish`);
+    // Requests in flight get a bounded time to finish; then they are aborted and stay in flight in
+    // the ledger, so the rerun sends them again with their keys.
+    const graceMs = this.#context.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    this.#graceTimer = setTimeout(() => this.#hardStop.abort(new Error('stop grace period over')), graceMs);
+  }
+
+}
+
+/** The ledger cannot be read or written (disk full, I/O error). */
+function isStorageError(error: unknown): boolean {
+  return error instanceof ImportError && error.code === 'state_unwritable';
+}
+
+function isBlank(cells: readonly string[]): boolean {
+  return cells.every((cell) => cell.trim() === '');
+}
