@@ -77,7 +77,7 @@ describe('the identity of a namespace that has records', () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('would be created again');
-  });
+  }, 60_000);
 });
 
 describe('a new namespace whose rows are in the ledger under another', () => {

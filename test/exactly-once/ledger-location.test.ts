@@ -56,7 +56,7 @@ test('the same job from two folders shares one ledger in $XDG_STATE_HOME: the se
   expect(readdirSync(join(workspace.path('state-home'), 'lightfield-import')).join(' ')).not.toContain(API_KEY);
   // The terminal summary names it too.
   expect(first.stdout).toContain(`ledger:  ${ledger}`);
-});
+}, 60_000);
 
 test('without XDG_STATE_HOME the ledger is under ~/.local/state; another key (organization) gets another one', async () => {
   const { workspace } = context;
@@ -67,7 +67,7 @@ test('without XDG_STATE_HOME the ledger is under ~/.local/state; another key (or
 
   const folder = join(workspace.path('home'), '.local', 'state', 'lightfield-import');
   expect(readdirSync(folder).filter((name) => name.endsWith('.db')).sort()).toEqual([expectedName(API_KEY), expectedName(otherKey)].sort());
-});
+}, 60_000);
 
 test('--state still wins', async () => {
   const { workspace } = context;

@@ -197,7 +197,7 @@ describe('a key or a base URL that cannot be used is refused without being print
       expect(leaksIn(`${where} output`, Buffer.from(result.stdout + result.stderr))).toEqual([]);
     }
     expect(emulator.stats().requests.total).toBe(0);
-  });
+  }, 60_000);
 
   test.each([
     ['a user name and password', `https://importer:${SECRET}@api.lightfield.app`],
@@ -229,7 +229,7 @@ describe('files with customer data are the owner\u2019s only', () => {
     await runCliProcess([...args, '-o', workspace.path('second')], { env });
 
     expect((statSync(workspace.path('state.db')).mode & 0o777).toString(8)).toBe('600');
-  });
+  }, 60_000);
 
   test('report files, report folder and ledger are created 0600 / 0700, even over an earlier, looser report', async () => {
     workspace.write('deals.csv', rows(20));
