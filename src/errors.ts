@@ -40,6 +40,14 @@ export type ImportErrorCode =
   | 'state_unwritable'
   /** The ledger file exists but is not one of ours or is from a newer release. */
   | 'state_incompatible'
+  /** The ledger is ours but damaged (a garbage page, a reset schema version, a dropped table). */
+  | 'state_damaged'
+  /** Another run holds the ledger (and did not let go within `--wait`). */
+  | 'state_locked'
+  /** The mapping identifies a namespace's records by other columns than the ledger recorded for it. */
+  | 'identity_changed'
+  /** Ctrl-C or SIGTERM arrived before the first row: nothing was sent. */
+  | 'interrupted'
   /**
    * The report could not be written part way through a run (disk full, I/O error): the run stopped
    * after its requests in flight (exit 3); the ledger holds every row sent, so rerunning resumes.

@@ -21,6 +21,7 @@ export interface SendArguments {
   maxRetries: number;
   maxErrors?: number;
   timeout: number;
+  wait: number;
   update: boolean;
   redis?: string;
 }
@@ -99,7 +100,14 @@ function sendOptions<T>(yargs: Argv<T>): Argv<T & SendArguments> {
       // No yargs default: `retry` must tell "not given" (use the earlier run's ledger) from a path.
       describe:
         'Run ledger (SQLite) that makes reruns resume and never create a row twice ' +
-        "[default: .lightfield-import/state.db; retry: the earlier run's]",
+        "[default: one per organization, $XDG_STATE_HOME/lightfield-import/<host>-<key hash>.db, else under ~/.local/state; " +
+        "retry: the earlier run's]",
+    })
+    .option('wait', {
+      type: 'number',
+      group: REPORT,
+      default: 0,
+      describe: 'Seconds to wait for another run using the same ledger to finish (0: stop at once, exit 2)',
     })
     .option('rate', {
       type: 'number',
@@ -156,7 +164,7 @@ function readOptions<T>(yargs: Argv<T>): Argv<T & { limit?: number; delimiter?: 
     .option('encoding', {
       type: 'string',
       group: READING,
-      choices: ['utf8', 'latin1', 'windows-1252', 'utf16le'],
+      choices: ['utf8', 'latin1', 'windows-1252', 'utf16le', 'utf16be'],
       describe: 'Text encoding [default: utf8; a BOM wins]',
     });
 }

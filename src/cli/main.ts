@@ -47,6 +47,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   if (!parsed) return EXIT_OK; // --help or --version was printed
+  if (argv.includes('-')) restoreDash(parsed);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -72,6 +73,16 @@ export async function runCli(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * yargs reads a lone `-` given as the CSV (standard input, by convention) as an empty string; put it
+ * back, so that the reader can say that standard input is not supported instead of naming no file.
+ */
+function restoreDash(parsed: ParsedCommand): void {
+  if ((parsed.command === 'import' || parsed.command === 'plan' || parsed.command === 'retry') && parsed.args.csv === '') {
+    parsed.args.csv = '-';
   }
 }
 

@@ -1,6 +1,7 @@
 /** What `mapping init` prints: what it matched and how surely, what it could not, what to check, and the next command. */
 import type { InitMatch } from '../mapping-init/index.js';
 import type { MappingInitResult } from './mapping-init-command.js';
+import { quoteText } from '../quote-text.js';
 
 export function printMappingInit(result: MappingInitResult, csvPath: string, json: boolean): void {
   process.stdout.write(json ? `${JSON.stringify(mappingInitJson(result), null, 2)}\n` : mappingInitText(result, csvPath));
@@ -32,9 +33,9 @@ export function mappingInitText(result: MappingInitResult, csvPath: string): str
   }
   if (report.unmatched.length > 0) {
     lines.push('', 'Not matched (the mapping does not read these columns):');
-    const unmatchedWidth = Math.max(...report.unmatched.map(({ column }) => column.length + 2));
+    const unmatchedWidth = Math.max(...report.unmatched.map(({ column }) => quoteText(column).length));
     for (const { column, reason } of report.unmatched) {
-      lines.push(`  ${`"${column}"`.padEnd(unmatchedWidth)}  ${reason ?? 'no field or relationship has a similar name'}`);
+      lines.push(`  ${quoteText(column).padEnd(unmatchedWidth)}  ${reason ?? 'no field or relationship has a similar name'}`);
     }
   }
   if (report.toCheck.length > 0) {

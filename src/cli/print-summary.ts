@@ -19,6 +19,7 @@ export function formatSummary(summary: RunSummary, resumeCommand?: string): stri
     `  ${counts}`,
     `  requests ${summary.requests.total} (${summary.requests.write} writes, ${summary.retries} retries, ${summary.rateLimited} answered 429)`,
     `  report:  ${summary.report.results}`,
+    `  ledger:  ${summary.settings.state}`,
   ];
   const refused = (summary.counts['failed'] ?? 0) + (summary.counts['invalid'] ?? 0);
   if (refused > 0) {

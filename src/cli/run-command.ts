@@ -72,6 +72,7 @@ function commonOptions(args: GlobalArguments & SendArguments, signal: AbortSigna
     maxRetries: args.maxRetries,
     ...(args.maxErrors !== undefined ? { maxErrors: args.maxErrors } : {}),
     timeoutMs: args.timeout * 1000,
+    waitMs: args.wait * 1000,
     update: args.update,
     signal,
     progress: Boolean(process.stderr.isTTY),

@@ -1,5 +1,7 @@
 /** The run ledger: what every (namespace, identity) became, and every run's settings and outcome. */
-export { Ledger, type LedgerOptions } from './ledger.js';
+export { Ledger, type ExclusiveLedgerOptions, type LedgerOptions } from './ledger.js';
+export { defaultLedgerPath } from './default-path.js';
+export type { LockHolder } from './lock.js';
 export { SCHEMA_VERSION } from './schema.js';
 export {
   LEDGER_STATUSES,

@@ -15,8 +15,10 @@
  * It is on the hot path of an unchanged rerun (a `get` per row), so every statement is prepared
  * once and reads go straight to SQLite's page cache.
  */
+import os from 'node:os';
 import type Database from 'better-sqlite3';
-import { asStorageError, openEmpty, openReadonly, openWritable } from './open.js';
+import { LedgerLock, lockPathOf, type LockHolder } from './lock.js';
+import { asStorageError, createOwnerOnlyFile, openEmpty, openReadonly, openWritable, refuseForeignFile } from './open.js';
 import { entryRowFrom, prepareStatements, type EntryRow, type Statements } from './statements.js';
 import {
   LEDGER_STATUSES,
@@ -65,6 +67,20 @@ export interface LedgerOptions {
   flushBatchSize?: number;
 }
 
+export interface ExclusiveLedgerOptions extends Omit<LedgerOptions, 'readonly'> {
+  /**
+   * How long to wait for another run holding the ledger to let go, in milliseconds.
+   * @default 0 (fail at once)
+   */
+  waitMs?: number;
+  /** Aborting it stops a wait for the lock (an `interrupted` ImportError). */
+  signal?: AbortSignal;
+  /** The command recorded as the holder, for the message another run gets. @default 'import' */
+  command?: string;
+  /** Called once before waiting for another run, with that run when known. */
+  onWait?: (holder: LockHolder | undefined) => void;
+}
+
 /** An API key as Lightfield issues them; never to be written into the ledger. */
 const API_KEY_PATTERN = /sk_lf_/;
 
@@ -82,17 +98,66 @@ export class Ledger {
   /** A failure of a timed flush, thrown by the next call instead of crashing the process from a timer. */
   #deferredError: unknown;
   #closed = false;
+  /** The run's hold on the file, released by {@link close}; undefined for a ledger opened without one. */
+  readonly #lock: LedgerLock | undefined;
 
-  /** Opens (and, unless read-only, creates and migrates) the ledger file at `path`. */
+  /**
+   * Opens (and, unless read-only, creates and migrates) the ledger file at `path`, without taking
+   * its lock: for reading, and for tests. A run that writes uses {@link openExclusive}.
+   */
   static open(path: string, options: LedgerOptions = {}): Ledger {
     const readonly = options.readonly ?? false;
     const database = readonly ? (openReadonly(path) ?? openEmpty()) : openWritable(path);
-    return new Ledger(path, database, options);
+    return new Ledger(path, database, options, undefined);
   }
 
-  private constructor(path: string, database: Database.Database, options: LedgerOptions) {
+  /**
+   * Opens the ledger for writing as the only run on it: takes the lock beside it first (waiting up
+   * to `waitMs`), then opens, checks and migrates the file, and records this process as the holder.
+   * {@link close} lets the next run in.
+   * @throws ImportError `state_locked` when another run holds it.
+   */
+  static async openExclusive(path: string, options: ExclusiveLedgerOptions = {}): Promise<Ledger> {
+    refuseForeignFile(path);
+    createOwnerOnlyFile(path);
+    createOwnerOnlyFile(lockPathOf(path));
+    let lock: LedgerLock;
+    try {
+      lock = await LedgerLock.acquire(path, {
+        ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onWait ? { onWait: options.onWait } : {}),
+        readHolder: () => readHolder(path),
+      });
+    } catch (error) {
+      throw asStorageError(error, path);
+    }
+    let ledger: Ledger;
+    try {
+      ledger = new Ledger(path, openWritable(path), { ...options, readonly: false }, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    const holder: LockHolder = {
+      pid: process.pid,
+      host: os.hostname(),
+      startedAt: (options.now ?? Date.now)(),
+      command: options.command ?? 'import',
+    };
+    try {
+      ledger.#write(() => ledger.#database.prepare('INSERT OR REPLACE INTO holder (only, pid, host, started_at, command) VALUES (1, @pid, @host, @startedAt, @command)').run(holder));
+    } catch (error) {
+      ledger.close();
+      throw error;
+    }
+    return ledger;
+  }
+
+  private constructor(path: string, database: Database.Database, options: LedgerOptions, lock: LedgerLock | undefined) {
     this.path = path;
     this.#database = database;
+    this.#lock = lock;
     this.#readonly = options.readonly ?? false;
     this.#now = options.now ?? Date.now;
     this.#flushIntervalMs = positiveInteger(options.flushIntervalMs ?? 100, 'flushIntervalMs');
@@ -245,8 +310,68 @@ export class Ledger {
     } finally {
       this.#clearFlushTimer();
       this.#closed = true;
-      this.#database.close();
+      try {
+        if (this.#lock !== undefined) this.#database.exec('DELETE FROM holder');
+      } catch {
+        // The row only names the holder: the next run replaces it once it holds the lock.
+      } finally {
+        this.#database.close();
+        this.#lock?.release();
+      }
     }
+  }
+
+  /** The identity columns recorded for `namespace`, or undefined when none are recorded yet. */
+  identityColumns(namespace: string): string[] | undefined {
+    const text = this.#database
+      .prepare<[string], string>('SELECT identity_columns FROM namespaces WHERE namespace = ?')
+      .pluck()
+      .get(namespace);
+    return text === undefined ? undefined : (JSON.parse(text) as string[]);
+  }
+
+  /** Records how `namespace` identifies its records (the first run that imports into it does). */
+  recordIdentityColumns(namespace: string, columns: readonly string[]): void {
+    this.#assertWritable();
+    this.#write(() =>
+      this.#database
+        .prepare('INSERT OR REPLACE INTO namespaces (namespace, identity_columns, recorded_at) VALUES (?, ?, ?)')
+        .run(namespace, JSON.stringify(columns), this.#now()),
+    );
+  }
+
+  /** Whether any entry of `namespace` exists. */
+  hasEntries(namespace: string): boolean {
+    this.#flushIfWritable();
+    return this.#database.prepare('SELECT 1 FROM entries WHERE namespace = ? LIMIT 1').get(namespace) !== undefined;
+  }
+
+  /** Every namespace that has entries or a recorded identity, in order. */
+  namespaces(): string[] {
+    this.#flushIfWritable();
+    // One index seek per namespace instead of a scan of every entry.
+    const withEntries = this.#database
+      .prepare<[], string>(
+        `WITH RECURSIVE next (namespace) AS (
+           SELECT min(namespace) FROM entries
+           UNION ALL
+           SELECT (SELECT min(namespace) FROM entries WHERE namespace > next.namespace) FROM next WHERE next.namespace IS NOT NULL
+         )
+         SELECT namespace FROM next WHERE namespace IS NOT NULL
+         UNION SELECT namespace FROM namespaces ORDER BY 1`,
+      )
+      .pluck()
+      .all();
+    return withEntries;
+  }
+
+  /** How many of `identities` have an entry in `namespace`. */
+  countEntries(namespace: string, identities: readonly string[]): number {
+    this.#flushIfWritable();
+    return this.#database
+      .prepare<[string, string], number>('SELECT count(*) FROM entries WHERE namespace = ? AND identity IN (SELECT value FROM json_each(?))')
+      .pluck()
+      .get(namespace, JSON.stringify(identities)) ?? 0;
   }
 
   /** Records the start of a run. Refuses settings that contain an API key. */
@@ -357,6 +482,24 @@ export class Ledger {
       throw new Error(`The run ledger ${this.path} was opened read-only.`);
     }
     this.#throwDeferredError();
+  }
+}
+
+/** Who holds the ledger at `path`, as recorded in it; undefined when that cannot be read. */
+function readHolder(path: string): LockHolder | undefined {
+  try {
+    const database = openReadonly(path);
+    if (database === undefined) return undefined;
+    try {
+      return database
+        .prepare<[], LockHolder>('SELECT pid, host, started_at AS startedAt, command FROM holder')
+        .get();
+    } finally {
+      database.close();
+    }
+  } catch {
+    // Older or half-migrated files have no holder row: the message then says "another run".
+    return undefined;
   }
 }
 

@@ -5,7 +5,7 @@
  * database is refused instead of being written into; `PRAGMA user_version` is the schema
  * version, so that an older release refuses a file a newer one has migrated.
  */
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 
 /** "LFIM" in ASCII: the `application_id` of every ledger file. */
 export const APPLICATION_ID = 0x4c46494d;
@@ -56,6 +56,25 @@ const MIGRATIONS: readonly string[] = [
     summary      TEXT
   );
   `,
+  `
+  -- How each namespace identifies its records: the identity columns of the mapping that first
+  -- imported into it. Rows identified by other columns would all be created again.
+  CREATE TABLE namespaces (
+    namespace        TEXT    PRIMARY KEY,
+    identity_columns TEXT    NOT NULL,
+    recorded_at      INTEGER NOT NULL
+  );
+
+  -- Who holds the ledger, for the message a second run gets. The lock itself is SQLite's lock on
+  -- the file beside the ledger (lock.ts): this row only names the holder.
+  CREATE TABLE holder (
+    only       INTEGER PRIMARY KEY CHECK (only = 1),
+    pid        INTEGER NOT NULL,
+    host       TEXT    NOT NULL,
+    started_at INTEGER NOT NULL,
+    command    TEXT    NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -97,4 +116,66 @@ export function migrate(database: Database.Database, fromVersion: number): void 
     database.pragma(`application_id = ${APPLICATION_ID}`);
     database.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/**
+ * What is wrong with the tables of a file marked as ours at `version`, or undefined when they
+ * are exactly those its migrations made: a table dropped by hand, or a schema version reset
+ * while the tables stayed, would otherwise fail mid-run or make a migration fail half way.
+ */
+export function schemaDamage(database: Database.Database, version: number): string | undefined {
+  const expected = expectedShape(version);
+  const actual = shapeOf(database);
+  const missing = [...expected.keys()].filter((name) => !actual.has(name));
+  const unexpected = [...actual.keys()].filter((name) => !expected.has(name));
+  if (unexpected.length > 0 && missing.length === 0) {
+    return `holds ${unexpected.join(', ')}, which schema version ${version} does not have (was its schema version reset?)`;
+  }
+  if (missing.length > 0) {
+    return `lacks ${missing.join(', ')} (dropped?)`;
+  }
+  for (const [name, columns] of expected) {
+    if (actual.get(name) !== columns) return `has other columns in ${name} than schema version ${version} has`;
+  }
+  return undefined;
+}
+
+/** Tables and indexes (`table entries`, `index entries_by_status`), each with its column list. */
+type Shape = Map<string, string>;
+
+const shapes = new Map<number, Shape>();
+
+/** The shape a file has after the first `version` migrations, made once in memory. */
+function expectedShape(version: number): Shape {
+  let shape = shapes.get(version);
+  if (shape === undefined) {
+    const database = new Database(':memory:');
+    try {
+      for (const migration of MIGRATIONS.slice(0, version)) database.exec(migration);
+      shape = shapeOf(database);
+    } finally {
+      database.close();
+    }
+    shapes.set(version, shape);
+  }
+  return shape;
+}
+
+function shapeOf(database: Database.Database): Shape {
+  const objects = database
+    .prepare<[], { type: string; name: string }>(
+      "SELECT type, name FROM sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .all();
+  const shape: Shape = new Map();
+  for (const { type, name } of objects) {
+    const pragma = type === 'table' ? 'table_info' : 'index_info';
+    const columns = database
+      .prepare<[string], { name: string | null }>(`SELECT name FROM pragma_${pragma}(?)`)
+      .all(name)
+      .map((column) => column.name ?? '')
+      .join(',');
+    shape.set(`${type} ${name}`, columns);
+  }
+  return shape;
 }

@@ -85,11 +85,13 @@ export interface ResolvedClientOptions {
 
 const DEFAULT_MAX_RETRIES = 5;
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** The longest delay a Node timer holds; a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Applies defaults and checks every option; throws before any request is made. */
 export function resolveClientOptions(options: LightfieldClientOptions): ResolvedClientOptions {
   return {
-    apiKey: resolveApiKey(options.apiKey ?? process.env['LIGHTFIELD_API_KEY']),
+    apiKey: resolveApiKey(options.apiKey),
     baseUrl: resolveBaseUrl(options.baseUrl ?? process.env['LIGHTFIELD_BASE_URL'] ?? DEFAULT_BASE_URL),
     maxRetries: validateMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES),
     timeoutMs: validateTimeoutMs(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
@@ -111,6 +113,9 @@ export function validateTimeoutMs(value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new TypeError(`Expected \`timeoutMs\` to be a positive number, got ${describeValue(value)}`);
   }
+  if (value > MAX_TIMER_MS) {
+    throw new TypeError(`Expected \`timeoutMs\` to be at most ${MAX_TIMER_MS} (the longest a timer waits), got ${describeValue(value)}`);
+  }
   return value;
 }
 
@@ -120,17 +125,45 @@ export function validateIdempotencyKey(value: unknown): void {
   }
 }
 
-/** The key's value is never part of a message, only whether it is there. */
-function resolveApiKey(value: string | undefined): string {
-  const apiKey = value?.trim() ?? '';
+/**
+ * The API key given, else `LIGHTFIELD_API_KEY`, trimmed. Its value is never part of a message:
+ * only where it came from and what is wrong with it.
+ * @throws ImportError `auth` when there is none, or it holds a character an HTTP header cannot carry.
+ */
+export function resolveApiKey(given: string | undefined): string {
+  const source = given !== undefined ? 'given with --api-key' : 'in LIGHTFIELD_API_KEY';
+  const apiKey = (given ?? process.env['LIGHTFIELD_API_KEY'])?.trim() ?? '';
   if (apiKey === '') {
     throw new ImportError('auth', 'No Lightfield API key: pass --api-key or set LIGHTFIELD_API_KEY.', {
       subject: 'LIGHTFIELD_API_KEY',
     });
   }
+  // Keys are printable ASCII; anything else (a line break pasted in, a space) cannot be sent.
+  const bad = /[^\x21-\x7e]/.exec(apiKey);
+  if (bad !== null) {
+    throw new ImportError(
+      'auth',
+      `The API key ${source} contains ${describeCharacter(bad[0])} (character ${bad.index + 1}), which cannot be sent in an HTTP header: ` +
+        'copy the key again without it.',
+      { subject: 'LIGHTFIELD_API_KEY' },
+    );
+  }
   return apiKey;
 }
 
+function describeCharacter(character: string): string {
+  if (character === '\n' || character === '\r') return 'a line break';
+  if (character === ' ') return 'a space';
+  if (character === '\t') return 'a tab';
+  const code = character.codePointAt(0) ?? 0;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return code < 0x20 || code === 0x7f ? `a control character (${hex})` : `a non-ASCII character (${hex})`;
+}
+
+/**
+ * The base URL without a trailing slash. Nothing after an `@` is echoed: a URL holding a user name
+ * and password would print the password in the message.
+ */
 function resolveBaseUrl(value: string): string {
   let url: URL | undefined;
   try {
@@ -139,9 +172,17 @@ function resolveBaseUrl(value: string): string {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new ImportError('usage', `Expected \`baseUrl\` to be an http(s) URL, got ${describeValue(value)}`, {
+    const shown = value.includes('@') ? '(not shown: it holds an "@", as a user name and password would)' : describeValue(value);
+    throw new ImportError('usage', `Expected the base URL (--base-url or LIGHTFIELD_BASE_URL) to be an http(s) URL, got ${shown}`, {
       subject: '--base-url',
     });
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ImportError(
+      'usage',
+      `--base-url must not hold a user name or password (${url.protocol}//…@${url.host}): Lightfield is reached with the API key only.`,
+      { subject: '--base-url' },
+    );
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new ImportError(

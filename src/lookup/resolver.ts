@@ -18,6 +18,7 @@ import { APIError } from '../lightfield/errors.js';
 import { OBJECTS, type ImportObject } from '../lightfield/objects.js';
 import type { CreateRecordBody, Entity } from '../lightfield/types.js';
 import type { Ledger } from '../ledger/index.js';
+import { quoteText } from '../quote-text.js';
 import { canonicalPayload, idempotencyKey, payloadHash } from '../mapping/index.js';
 import type { LookupInput, LookupObject, RelationshipInput } from '../mapping/types.js';
 
@@ -133,18 +134,18 @@ export class LookupResolver {
       }
       return { ok: true, ids: [matches[0]!.id], wouldCreate: [] };
     }
-    const what = `${input.object} with ${input.by} "${input.value}"`;
+    const what = `${input.object} with ${input.by} ${quoteText(input.value)}`;
     if (matches.length > 1) {
       const shown = matches
         .slice(0, MAX_CANDIDATES_SHOWN)
         .map((entity) => `${entity.id} (${describe(entity)})`)
         .join(', ');
       const more = matches.length > MAX_CANDIDATES_SHOWN ? ` and ${matches.length - MAX_CANDIDATES_SHOWN} more` : '';
-      return failure('lookup_ambiguous', input.column, `column "${input.column}" (${key}): ${matches.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`, input.value);
+      return failure('lookup_ambiguous', input.column, `column ${quoteText(input.column)} (${key}): ${matches.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`, input.value);
     }
     if (input.create === undefined) {
       const hint = input.object === 'account' ? '; to create missing accounts, add "create" to the lookup' : '';
-      return failure('lookup_not_found', input.column, `column "${input.column}" (${key}): no ${what} in Lightfield${hint}`, input.value);
+      return failure('lookup_not_found', input.column, `column ${quoteText(input.column)} (${key}): no ${what} in Lightfield${hint}`, input.value);
     }
     if (this.#options.mode === 'plan') return { ok: true, ids: [], wouldCreate: [{ object: input.object, value: input.value, by: input.by }] };
     return this.#create(key, input, normalized);
@@ -185,7 +186,7 @@ export class LookupResolver {
     } catch (error) {
       if (!(error instanceof APIError) || error.status >= 500 || [408, 409, 429].includes(error.status)) throw error;
       ledger.markAnswered(namespace, identity, { status: 'failed', attempts: 1, error: `${error.type}: ${error.message}` });
-      return failure('lookup_create_failed', input.column, `column "${input.column}" (${key}): Lightfield refused to create ${input.object} "${input.value}" (${error.status}): ${error.message}`);
+      return failure('lookup_create_failed', input.column, `column ${quoteText(input.column)} (${key}): Lightfield refused to create ${input.object} ${quoteText(input.value)} (${error.status}): ${error.message}`);
     }
   }
 
@@ -202,13 +203,13 @@ export class LookupResolver {
         lastRun === undefined
           ? `nothing has been imported under namespace "${namespace}" with this ledger: import the ${input.object}s file first (same --state), then this one again`
           : `no row with that source ID was imported under namespace "${namespace}"${source}: import the ${input.object} first, then this file again`;
-      return failure('source_id_not_imported', input.column, `column "${input.column}" (${key}): ${input.object} "${input.value}": ${first}`, input.value);
+      return failure('source_id_not_imported', input.column, `column ${quoteText(input.column)} (${key}): ${input.object} "${input.value}": ${first}`, input.value);
     }
     const state = entry.status === 'in_flight' ? 'was left in flight' : `failed (${entry.lastError ?? 'see its report'})`;
     return failure(
       'source_id_not_imported',
       input.column,
-      `column "${input.column}" (${key}): the ${input.object} row with source ID "${input.value}" in namespace "${namespace}" ${state}${source}: fix it and import that file again, then this one`,
+      `column ${quoteText(input.column)} (${key}): the ${input.object} row with source ID ${quoteText(input.value)} in namespace "${namespace}" ${state}${source}: fix it and import that file again, then this one`,
     );
   }
 

@@ -2,6 +2,7 @@
 import { readEmail, readUrl } from '../mapping/convert-contact.js';
 import { NULL_MARKERS } from '../reader/header.js';
 import { looseForm, words } from './vocabulary.js';
+import { quoteText } from '../quote-text.js';
 
 export interface ColumnSample {
   /** The header name, trimmed (as the mapping refers to it). */
@@ -70,6 +71,6 @@ export function examples(sample: ColumnSample, limit = 3, test: (cell: string) =
   return [...sample.counts.keys()]
     .filter(test)
     .slice(0, limit)
-    .map((cell) => JSON.stringify(cell))
+    .map((cell) => quoteText(cell))
     .join(', ');
 }

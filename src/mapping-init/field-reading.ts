@@ -10,6 +10,7 @@ import { parseNumber } from '../mapping/convert-number.js';
 import { readCheckbox } from './checkbox-values.js';
 import { examples, isEmail, isWebsite, MOST, shareOf, type ColumnSample } from './column-sample.js';
 import { detectDate } from './detect-date.js';
+import { quoteText } from '../quote-text.js';
 import { detectNumber } from './detect-number.js';
 import { MAX_UNKNOWN_CELLS, readSelect } from './select-values.js';
 
@@ -69,7 +70,7 @@ export function readField(key: string, definition: FieldDefinition, sample: Colu
         toCheck.push(`${path}.format: "${reading.format ?? ''}" is a guess: every sampled date also reads as "${reading.alsoReadsAs}" (no day above 12)`);
       }
       if (reading.placeholders.length > 0) {
-        const shown = reading.placeholders.slice(0, 3).map((cell) => JSON.stringify(cell)).join(', ');
+        const shown = reading.placeholders.slice(0, 3).map((cell) => quoteText(cell)).join(', ');
         toCheck.push(
           `${path}: ${shown} ${reading.placeholders.length === 1 ? 'looks like a placeholder' : 'look like placeholders'} for "no date": ` +
             `add ${reading.placeholders.length === 1 ? 'it' : 'them'} to "nullValues" to leave the date empty, or add "range": { "min": "1901-01-01", "max": "2100-12-31" } to refuse such rows`,
@@ -81,7 +82,7 @@ export function readField(key: string, definition: FieldDefinition, sample: Colu
     case 'CHECKBOX': {
       const reading = readCheckbox(sample, definition.label);
       if (!reading.ok) {
-        return { ok: false, reason: `named like ${key} ("${definition.label}"), but it is unclear which cells mean true: ${reading.unclear.slice(0, 3).map((cell) => JSON.stringify(cell)).join(', ')}` };
+        return { ok: false, reason: `named like ${key} ("${definition.label}"), but it is unclear which cells mean true: ${reading.unclear.slice(0, 3).map((cell) => quoteText(cell)).join(', ')}` };
       }
       const spec: FieldSpec & { column: string } = {
         column,

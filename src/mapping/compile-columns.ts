@@ -2,6 +2,7 @@
 import type { MappingProblems } from './compile-problems.js';
 import { dataLikeHeaderHint } from '../reader/header.js';
 import { closestMatches, quotedList } from './suggest.js';
+import { quoteText } from '../quote-text.js';
 
 /** Exactly one of `column` and `value`; the column must be in the header. */
 export function checkSource(
@@ -26,6 +27,8 @@ export function checkSource(
 
 /** Header names longer than this are shortened in messages (a binary file makes very long ones). */
 const MAX_NAME_SHOWN = 40;
+/** Header names listed in a message at most. */
+const MAX_NAMES_SHOWN = 50;
 /** Control characters (tab, CR and LF aside) and U+FFFD, which decoding leaves for bytes it cannot read. */
 const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
 
@@ -51,11 +54,12 @@ export class ColumnIndex {
     if (index !== undefined) return index;
     const close = closestMatches(column, this.#header, 1);
     const hint = close.length > 0 ? ` (did you mean ${quotedList(close)}?)` : '';
-    const shown = this.#header.map((name) => (name.length > MAX_NAME_SHOWN ? `${name.slice(0, MAX_NAME_SHOWN - 1)}…` : name));
+    const shown = this.#header.slice(0, MAX_NAMES_SHOWN).map((name) => quoteText(name, MAX_NAME_SHOWN));
+    const more = this.#header.length > shown.length ? ` and ${this.#header.length - shown.length} more` : '';
     this.problems.add(
       'mapping_missing_column',
       path,
-      `column "${column}" is not in the header of ${this.csvFile}${hint}; its columns: ${quotedList(shown, 50)}${this.#notText()}${this.#dataLike()}`,
+      `column ${quoteText(column)} is not in the header of ${this.csvFile}${hint}; its columns: ${shown.join(', ')}${more}${this.#notText()}${this.#dataLike()}`,
     );
     return undefined;
   }
@@ -71,7 +75,7 @@ export class ColumnIndex {
     if (!this.#header.some((name) => NOT_TEXT.test(name))) return '';
     return (
       '. The header holds characters that are not text: if the file is not UTF-8, pass --encoding ' +
-      '(windows-1252, latin1 or utf16le); if it is a spreadsheet (.xlsx), save it as CSV first'
+      '(windows-1252, latin1, utf16le or utf16be); if it is a spreadsheet (.xlsx), save it as CSV first'
     );
   }
 }

@@ -6,6 +6,7 @@
 import type { SelectOption } from '../lightfield/types.js';
 import { normalizeLabel, quotedList } from './suggest.js';
 import type { Conversion } from './types.js';
+import { quoteText } from '../quote-text.js';
 
 /** Labels listed in an "unknown option" message at most. */
 const MAX_LABELS_SHOWN = 25;
@@ -89,7 +90,7 @@ export function selectMany(
       return {
         ok: false,
         code: match.code,
-        expected: `a list of options of ${options.fieldKey} (${JSON.stringify(item)} ${problem}; ${match.detail})`,
+        expected: `a list of options of ${options.fieldKey} (${quoteText(item)} ${problem}; ${match.detail})`,
       };
     }
     if (!ids.includes(match.id)) ids.push(match.id);

@@ -11,6 +11,7 @@ import { checkAddress, checkFullName, readAddress, readFullName } from './conver
 import { selectMany, selectOne, type OptionIndex } from './convert-select.js';
 import { checkRange, type ValueRange } from './value-range.js';
 import type { CellConverter, Conversion } from './types.js';
+import { quoteText } from '../quote-text.js';
 
 /** Cell texts a CHECKBOX reads as true / false when the mapping gives none (compared lower-cased). */
 export const DEFAULT_TRUE_VALUES: readonly string[] = ['true', 'yes', 'y', '1'];
@@ -134,7 +135,7 @@ function listConverter(reading: FieldReading, readItem: (text: string) => ItemRe
     for (const item of items) {
       const result = readItem(item);
       if (!result.ok) {
-        return items.length > 1 ? { ...result, expected: `${result.expected} (${JSON.stringify(item)} is not)` } : result;
+        return items.length > 1 ? { ...result, expected: `${result.expected} (${quoteText(item)} is not)` } : result;
       }
       if (!values.includes(result.value)) values.push(result.value);
     }

@@ -1,15 +1,28 @@
 /**
  * A small JSON scanner for the mapping file's error messages. `JSON.parse` does the parsing;
  * this only answers what it cannot: where the first syntax error is (Node 20's messages do not
- * always give a position) and where each value starts, so that a schema error can name
- * `file:line:column` as well as the JSON path.
+ * always give a position), where each value starts, so that a schema error can name
+ * `file:line:column` as well as the JSON path, and which keys an object repeats (`JSON.parse`
+ * silently keeps the last).
  */
+
+/** A key given twice in one object. */
+export interface DuplicateKey {
+  /** JSON pointer of the object that holds the key (`` for the root). */
+  objectPointer: string;
+  key: string;
+  /** Offsets of the key's first and second occurrence. */
+  firstOffset: number;
+  secondOffset: number;
+}
 
 export type JsonScan =
   | {
       ok: true;
       /** Offset where each value starts, by JSON pointer (`/fields/amount/decimal`); `` is the root. */
       locations: Map<string, number>;
+      /** Every key an object gives more than once, in file order. */
+      duplicates: DuplicateKey[];
     }
   | { ok: false; offset: number; reason: string };
 
@@ -30,7 +43,7 @@ export function scanJson(text: string): JsonScan {
     scanner.value('');
     scanner.skipWhitespace();
     if (scanner.position < text.length) scanner.fail('unexpected text after the end of the JSON value');
-    return { ok: true, locations: scanner.locations };
+    return { ok: true, locations: scanner.locations, duplicates: scanner.duplicates };
   } catch (error) {
     if (error instanceof JsonSyntaxError) return { ok: false, offset: error.offset, reason: error.reason };
     throw error;
@@ -59,6 +72,7 @@ export function pointerSegment(key: string): string {
 class Scanner {
   position = 0;
   readonly locations = new Map<string, number>();
+  readonly duplicates: DuplicateKey[] = [];
 
   constructor(private readonly text: string) {}
 
@@ -102,6 +116,7 @@ class Scanner {
       this.position++;
       return;
     }
+    const keyOffsets = new Map<string, number>();
     for (;;) {
       this.skipWhitespace();
       const character = this.text[this.position];
@@ -110,7 +125,11 @@ class Scanner {
         if (character === '}') this.fail("trailing comma before '}'");
         this.fail(`expected a property name in double quotes, found ${describe(character)}`);
       }
+      const keyOffset = this.position;
       const key = this.string();
+      const firstOffset = keyOffsets.get(key);
+      if (firstOffset === undefined) keyOffsets.set(key, keyOffset);
+      else this.duplicates.push({ objectPointer: pointer, key, firstOffset, secondOffset: keyOffset });
       this.skipWhitespace();
       if (this.text[this.position] !== ':') this.expected("':' after the property name");
       this.position++;

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { ImportError } from '../errors.js';
-import { describeSchemaErrors } from './schema-errors.js';
-import { lineAndColumn, scanJson } from './json-text.js';
+import { describeSchemaErrors, dottedPath } from './schema-errors.js';
+import { lineAndColumn, scanJson, type DuplicateKey } from './json-text.js';
 import type { MappingFile } from './types.js';
 
 /** Where the schema ships: `schema/` at the package root, two levels up from both src/mapping and dist/mapping. */
@@ -54,11 +54,12 @@ export async function parseMapping(text: string, source: string): Promise<Mappin
   } catch (error) {
     throw syntaxError(withoutBom, source, error);
   }
+  const scan = scanJson(withoutBom);
+  if (scan.ok && scan.duplicates.length > 0) throw duplicateKeys(withoutBom, source, scan.duplicates);
   const validate = await mappingValidator();
   if (validate(document)) return document as MappingFile;
 
   const problems = describeSchemaErrors(validate.errors ?? [], document);
-  const scan = scanJson(withoutBom);
   const locate = (pointer: string): string => {
     if (!scan.ok) return source;
     // A missing property has no location of its own: point at the object that lacks it.
@@ -81,6 +82,24 @@ export async function parseMapping(text: string, source: string): Promise<Mappin
       ? `invalid mapping: ${lines[0] ?? ''}`
       : `invalid mapping (${lines.length} problems):\n  ${lines.join('\n  ')}`;
   throw new ImportError('mapping_schema', message, { subject });
+}
+
+/** JSON keeps the last of two equal keys: say so rather than ignore one of the user's lines. */
+function duplicateKeys(text: string, source: string, duplicates: readonly DuplicateKey[]): ImportError {
+  const place = (offset: number): string => {
+    const { line, column } = lineAndColumn(text, offset);
+    return `${source}:${line}:${column}`;
+  };
+  const lines = duplicates.map((duplicate) => {
+    const within = duplicate.objectPointer === '' ? 'at the top level' : `in ${dottedPath(duplicate.objectPointer)}`;
+    return (
+      `${place(duplicate.secondOffset)}: the key ${JSON.stringify(duplicate.key)} is given twice ${within} ` +
+      `(first at ${place(duplicate.firstOffset)}); JSON keeps only the last, so remove the one you do not mean`
+    );
+  });
+  const first = duplicates[0]!;
+  const message = lines.length === 1 ? lines[0]! : `the mapping gives ${lines.length} keys twice:\n  ${lines.join('\n  ')}`;
+  return new ImportError('mapping_syntax', message, { subject: place(first.secondOffset) });
 }
 
 function syntaxError(text: string, source: string, cause: unknown): ImportError {

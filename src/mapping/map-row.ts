@@ -9,6 +9,7 @@ import { ID_PREFIXES } from '../lightfield/objects.js';
 import { describeId, looksLikeId } from './compile-relationship.js';
 import { normalizeLabel } from './suggest.js';
 import type { CompiledField, CompiledMapping, CompiledRelationship, LookupInput, MappedRow, RelationshipInput, RowNote } from './types.js';
+import { quoteText } from '../quote-text.js';
 
 /** Cell values longer than this are shortened in messages. */
 const MAX_VALUE_SHOWN = 80;
@@ -27,7 +28,7 @@ export function mapRow(compiled: CompiledMapping, cells: readonly string[]): Map
       type: 'missing_value',
       code: 'missing_identity',
       param: columns[0] ?? '',
-      message: `${columns.length === 1 ? 'column' : 'columns'} ${columns.map((column) => `"${column}"`).join(', ')}: empty, but the mapping's "identity" needs a value to tell records apart`,
+      message: `${columns.length === 1 ? 'column' : 'columns'} ${columns.map((column) => quoteText(column)).join(', ')}: empty, but the mapping's "identity" needs a value to tell records apart`,
     });
   }
 
@@ -86,14 +87,14 @@ function mapField(
       type: 'invalid_value',
       code: result.code,
       param: column,
-      message: `column "${column}": ${quote(cell)} is not ${result.expected}`,
+      message: `column ${quoteText(column)}: ${quote(cell)} is not ${result.expected}`,
       value: cell,
     });
     return undefined;
   }
   // A cell of separators only (`;;`) holds no value: treat it like an empty cell.
   if (Array.isArray(result.value) && result.value.length === 0) return emptyField(field, column, problems);
-  if (result.note !== undefined) notes.push({ code: 'rounded', param: column, message: `column "${column}": ${quote(cell)} ${result.note}` });
+  if (result.note !== undefined) notes.push({ code: 'rounded', param: column, message: `column ${quoteText(column)}: ${quote(cell)} ${result.note}` });
   return result.value;
 }
 
@@ -104,7 +105,7 @@ function emptyField(field: CompiledField, column: string, problems: RowProblem[]
       type: 'missing_value',
       code: 'missing_value',
       param: column,
-      message: `column "${column}": empty, but ${field.key} is required`,
+      message: `column ${quoteText(column)}: empty, but ${field.key} is required`,
     });
   }
   return undefined;
@@ -137,7 +138,7 @@ function mapRelationship(
         type: 'missing_value',
         code: 'missing_value',
         param: column,
-        message: `column "${column}": empty, but ${relationship.key} is required`,
+        message: `column ${quoteText(column)}: empty, but ${relationship.key} is required`,
       });
     }
     return undefined;
@@ -151,7 +152,7 @@ function mapRelationship(
       type: 'invalid_value',
       code: 'wrong_id_type',
       param: column,
-      message: `column "${column}": ${quote(shown)} is a Lightfield ${wrongType} ID, but ${relationship.key} links ${relationship.objectType} records`,
+      message: `column ${quoteText(column)}: ${quote(shown)} is a Lightfield ${wrongType} ID, but ${relationship.key} links ${relationship.objectType} records`,
     });
     return undefined;
   }
@@ -160,7 +161,7 @@ function mapRelationship(
       type: 'invalid_value',
       code: 'too_many_values',
       param: column,
-      message: `column "${column}": ${quote(shown)} is not one value: ${relationship.key} links a single ${relationship.objectType}`,
+      message: `column ${quoteText(column)}: ${quote(shown)} is not one value: ${relationship.key} links a single ${relationship.objectType}`,
     });
     return undefined;
   }
@@ -172,7 +173,7 @@ function mapRelationship(
         type: 'invalid_value',
         code: 'not_an_id',
         param: column,
-        message: `column "${column}": ${quote(shown)} is not ${describeId(relationship.objectType, relationship.idPrefix)}${which}`,
+        message: `column ${quoteText(column)}: ${quote(shown)} is not ${describeId(relationship.objectType, relationship.idPrefix)}${which}`,
       });
       return undefined;
     }
@@ -254,7 +255,7 @@ function nulCharacter(column: string): RowProblem {
     type: 'invalid_value',
     code: 'nul_character',
     param: column,
-    message: `column "${column}": holds a NUL character (binary data, or a file in another encoding: see --encoding); remove it`,
+    message: `column ${quoteText(column)}: holds a NUL character (binary data, or a file in another encoding: see --encoding); remove it`,
   };
 }
 
@@ -265,13 +266,11 @@ function unexpected(key: string, column: string, error: unknown): RowProblem {
     type: 'invalid_value',
     code: 'conversion_error',
     param: column,
-    message: `column "${column}": could not be read into ${key} (${reason})`,
+    message: `column ${quoteText(column)}: could not be read into ${key} (${reason})`,
   };
 }
 
-/** The value as JSON text, shortened to {@link MAX_VALUE_SHOWN} characters. */
+/** The value as JSON text, invisible characters escaped, shortened to {@link MAX_VALUE_SHOWN} characters. */
 function quote(value: string): string {
-  const characters = [...value];
-  const shown = characters.length > MAX_VALUE_SHOWN ? `${characters.slice(0, MAX_VALUE_SHOWN - 1).join('')}…` : value;
-  return JSON.stringify(shown);
+  return quoteText(value, MAX_VALUE_SHOWN);
 }

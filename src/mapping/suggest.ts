@@ -1,4 +1,5 @@
 /** "Did you mean …" for mapping errors, and the label normalisation select matching uses. */
+import { quoteText } from '../quote-text.js';
 
 /** Lower case with runs of whitespace collapsed to one space and the ends trimmed: how labels are compared. */
 export function normalizeLabel(text: string): string {
@@ -57,7 +58,7 @@ export function editDistance(left: string, right: string, limit = Number.MAX_SAF
 
 /** `"a", "b" or "c"`: a list of quoted names for a message, shortened after `limit`. */
 export function quotedList(items: readonly string[], limit = 20): string {
-  const shown = items.slice(0, limit).map((item) => JSON.stringify(item));
+  const shown = items.slice(0, limit).map((item) => quoteText(item));
   const rest = items.length - shown.length;
   return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
 }

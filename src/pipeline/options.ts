@@ -9,8 +9,13 @@ export interface RunOptions {
   mappingPath: string;
   /** Report folder. @default ./lightfield-import-report/<time>-<command> */
   outDir?: string;
-  /** Run ledger (SQLite file). @default .lightfield-import/state.db */
+  /**
+   * Run ledger (SQLite file).
+   * @default $XDG_STATE_HOME (else ~/.local/state)/lightfield-import/<host>-<hash of the key>.db
+   */
   statePath?: string;
+  /** How long to wait for another run holding the ledger, in ms; 0: fail at once. @default 0 */
+  waitMs?: number;
   /** @default process.env.LIGHTFIELD_API_KEY */
   apiKey?: string;
   /** @default process.env.LIGHTFIELD_BASE_URL ?? https://api.lightfield.app */
@@ -54,7 +59,6 @@ export interface RunOptions {
   now?: () => number;
 }
 
-export const DEFAULT_STATE_PATH = '.lightfield-import/state.db';
 export const DEFAULT_RATE = 25;
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_MAX_RETRIES = 5;

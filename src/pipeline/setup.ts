@@ -9,9 +9,10 @@ import { APIConnectionError, APIError, AuthenticationError, PermissionDeniedErro
 import { LightfieldClient, type DefinitionsObjectType } from '../lightfield/client.js';
 import { NOTE_DEFINITIONS, OBJECTS, writeScopes, type ImportObject } from '../lightfield/objects.js';
 import type { RelatedDefinitions } from '../mapping/compile-relationship.js';
-import { resolveClientOptions } from '../lightfield/options.js';
+import { MAX_TIMER_MS, resolveClientOptions } from '../lightfield/options.js';
 import type { Definitions } from '../lightfield/types.js';
-import { Ledger } from '../ledger/index.js';
+import { defaultLedgerPath, Ledger } from '../ledger/index.js';
+import type { Logger } from '../log/logger.js';
 import { compileMapping, loadMapping, type CompiledMapping } from '../mapping/index.js';
 import type { MappingFile } from '../mapping/types.js';
 import { openCsv } from '../reader/index.js';
@@ -20,14 +21,8 @@ import { isFailedReport, prepareReportDir, refuseReadingTheReport, type ReportFi
 import { unescapeFormula } from '../report/escape.js';
 import { RateLimiter } from '../pacing/rate-limiter.js';
 import { connectSharedBudget, sharedBudgetId, type SharedBudget } from '../pacing/shared-budget.js';
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_RATE,
-  DEFAULT_STATE_PATH,
-  DEFAULT_TIMEOUT_MS,
-  type RunOptions,
-} from './options.js';
+import { checkNamespace } from './namespace-check.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_RATE, DEFAULT_TIMEOUT_MS, type RunOptions } from './options.js';
 
 export type RunMode = 'import' | 'plan';
 
@@ -66,6 +61,11 @@ export interface RunSettings {
   lines: number | null;
   /** The Redis the rate budget is shared through (`--redis`), without its password; null: not shared. */
   redis: string | null;
+  /**
+   * What the checks before the first row warn about (a new namespace whose rows the ledger holds
+   * under another one); also logged.
+   */
+  warnings: string[];
 }
 
 function positive(name: string, value: number | undefined, fallback: number, integer = false): number {
@@ -89,6 +89,17 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
     throw new ImportError('usage', `--max-retries must be a whole number ≥ 0, got ${String(options.maxRetries)}`);
   }
   const timeoutMs = positive('timeout', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  if (timeoutMs > MAX_TIMER_MS) {
+    throw new ImportError(
+      'usage',
+      `--timeout must be at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (about 24 days, the longest a timer can wait), got ${timeoutMs / 1000}`,
+      { subject: '--timeout' },
+    );
+  }
+  const waitMs = options.waitMs ?? 0;
+  if (!Number.isFinite(waitMs) || waitMs < 0) {
+    throw new ImportError('usage', `--wait must be a number of seconds ≥ 0, got ${String(waitMs / 1000)}`, { subject: '--wait' });
+  }
   if (options.maxErrors !== undefined) positive('max-errors', options.maxErrors, 1, true);
   if (options.limit !== undefined) positive('limit', options.limit, 1, true);
 
@@ -107,7 +118,17 @@ export async function setUpRun(mode: RunMode, command: string, options: RunOptio
   const client = new LightfieldClient({ ...clientOptions, pacer });
   try {
     await pacer.ready();
-    return await setUpChecked({ mode, command, options, client, pacer, shared, settings: { rate, concurrency, maxRetries, timeoutMs } });
+    const statePath = resolve(options.statePath ?? defaultLedgerPath({ baseUrl: resolved.baseUrl, apiKey: resolved.apiKey }));
+    return await setUpChecked({
+      mode,
+      command,
+      options: { ...options, waitMs },
+      client,
+      pacer,
+      shared,
+      statePath,
+      settings: { rate, concurrency, maxRetries, timeoutMs },
+    });
   } catch (error) {
     await pacer.close();
     throw error;
@@ -121,11 +142,12 @@ interface CheckedInput {
   client: LightfieldClient;
   pacer: RateLimiter;
   shared: SharedBudget | undefined;
+  statePath: string;
   settings: Pick<RunSettings, 'rate' | 'concurrency' | 'maxRetries' | 'timeoutMs'>;
 }
 
 async function setUpChecked(input: CheckedInput): Promise<RunContext> {
-  const { mode, command, options, client, pacer, shared } = input;
+  const { mode, command, options, client, pacer, shared, statePath } = input;
   const { rate, concurrency, maxRetries, timeoutMs } = input.settings;
   const mapping = await loadMapping(options.mappingPath);
   const opened = await openCsv({
@@ -136,20 +158,31 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
   });
   // A failed.csv read back: its header was escaped like its cells, so unescape it for the mapping's
   // column names (`@handle`, `-Amount`) to match again.
-  const source = isFailedReport(opened.header)
-    ? { ...opened, header: opened.header.map(unescapeFormula) }
-    : opened;
+  const isReport = isFailedReport(opened.header);
+  const source = isReport ? { ...opened, header: opened.header.map(unescapeFormula) } : opened;
+  let ledger: Ledger | undefined;
   try {
+    // Before anything is asked of the API: a second run on the ledger stops (or waits) here.
+    ledger = await openLedger(mode, command, statePath, options);
     const definitions = await fetchDefinitions(client, mapping.object, options.signal);
     const related = await relatedDefinitions(client, mapping, options.signal);
     const compiled = compileMapping(mapping, definitions, source.header, { mapping: options.mappingPath, csv: options.csvPath }, related);
+    const warnings = await checkNamespace({
+      mode,
+      ledger,
+      compiled,
+      source,
+      csvPath: options.csvPath,
+      mappingPath: options.mappingPath,
+      cellsOf: (cells) => (isReport ? cells.map(unescapeFormula) : cells),
+    });
+    for (const warning of warnings) options.logger?.warn({ event: 'namespace_warning', namespace: compiled.namespace }, warning);
     await checkScopes(client, scopesNeeded(compiled, options.update ?? true), options.signal);
+    // The scope check gives up quietly on any failure, an abort included.
+    throwIfInterrupted(options.signal);
     const outDir = options.outDir ?? `lightfield-import-report/${timestamp(new Date())}-${command}`;
     refuseReadingTheReport(options.csvPath, outDir);
     const files = await prepareReportDir(outDir);
-    const statePath = resolve(options.statePath ?? DEFAULT_STATE_PATH);
-    // The ledger stamps `firstSentAt` with the run's clock: the 24 h key window is measured on it.
-    const ledger = Ledger.open(statePath, { readonly: mode === 'plan', ...(options.now ? { now: options.now } : {}) });
     const settings: RunSettings = {
       command,
       csv: resolve(options.csvPath),
@@ -169,12 +202,50 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
       update: options.update ?? true,
       lines: options.lines ? options.lines.size : null,
       redis: shared?.label ?? null,
+      warnings,
     };
     return { mode, options, source, mapping, compiled, definitions, client, pacer, ledger, files, settings };
   } catch (error) {
+    ledger?.close();
     await source.close();
-    throw error;
+    throw options.signal?.aborted ? interrupted(options.signal, error) : error;
   }
+}
+
+/**
+ * `plan` reads the ledger as it is, beside a running import if need be; an import (or retry) holds
+ * it alone for its whole life, and a second one stops here, or waits up to `--wait`.
+ */
+async function openLedger(mode: RunMode, command: string, statePath: string, options: RunOptions): Promise<Ledger> {
+  const now = options.now ? { now: options.now } : {};
+  // The ledger stamps `firstSentAt` with the run's clock: the 24 h key window is measured on it.
+  if (mode === 'plan') return Ledger.open(statePath, { readonly: true, ...now });
+  const logger: Logger | undefined = options.logger;
+  const waitMs = options.waitMs ?? 0;
+  return Ledger.openExclusive(statePath, {
+    ...now,
+    command,
+    waitMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onWait: (holder) => {
+      const who = holder === undefined ? 'another run' : `${holder.command} pid ${holder.pid} on ${holder.host} (started ${new Date(holder.startedAt).toISOString()})`;
+      logger?.warn({ event: 'ledger_wait', state: statePath }, `the run ledger ${statePath} is in use by ${who}; waiting up to ${waitMs / 1000} s`);
+    },
+  });
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw interrupted(signal, undefined);
+}
+
+/** Ctrl-C or SIGTERM before the first row: a stop with nothing sent, not a crash. */
+function interrupted(signal: AbortSignal, cause: unknown): ImportError {
+  if (cause instanceof ImportError && cause.code === 'interrupted') return cause;
+  const reason: unknown = signal.reason;
+  const name = reason instanceof Error && /^SIG[A-Z]+$/.test(reason.message) ? reason.message : 'a stop request';
+  return new ImportError('interrupted', `stopped by ${name} before the first row; nothing was sent to Lightfield`, {
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 /** The scopes a run of this mapping uses (reading the definitions was checked by fetching them). */

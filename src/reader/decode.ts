@@ -12,10 +12,11 @@ import { TextDecoder } from 'node:util';
 import type { CsvEncoding } from './types.js';
 
 /** Every encoding the reader accepts, in the order a help text would list them. */
-export const CSV_ENCODINGS: readonly CsvEncoding[] = ['utf8', 'latin1', 'windows-1252', 'utf16le'];
+export const CSV_ENCODINGS: readonly CsvEncoding[] = ['utf8', 'latin1', 'windows-1252', 'utf16le', 'utf16be'];
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 const UTF16LE_BOM = [0xff, 0xfe] as const;
+const UTF16BE_BOM = [0xfe, 0xff] as const;
 
 export interface DetectedEncoding {
   /** The encoding the file is read with. */
@@ -24,10 +25,11 @@ export interface DetectedEncoding {
   bomLength: number;
 }
 
-/** The encoding of a file that starts with `start`: a UTF-8 or UTF-16LE BOM wins over `requested`. */
+/** The encoding of a file that starts with `start`: a UTF-8 or UTF-16 BOM wins over `requested`. */
 export function detectEncoding(start: Uint8Array, requested: CsvEncoding): DetectedEncoding {
   if (startsWith(start, UTF8_BOM)) return { encoding: 'utf8', bomLength: UTF8_BOM.length };
   if (startsWith(start, UTF16LE_BOM)) return { encoding: 'utf16le', bomLength: UTF16LE_BOM.length };
+  if (startsWith(start, UTF16BE_BOM)) return { encoding: 'utf16be', bomLength: UTF16BE_BOM.length };
   return { encoding: requested, bomLength: 0 };
 }
 
@@ -49,6 +51,8 @@ function decoderLabel(encoding: CsvEncoding): string {
       return 'windows-1252';
     case 'utf16le':
       return 'utf-16le';
+    case 'utf16be':
+      return 'utf-16be';
   }
 }
 

@@ -5,6 +5,7 @@
  * header line) gets a hint towards the mapping's `columns`.
  */
 import { ImportError } from '../errors.js';
+import { quoteText } from '../quote-text.js';
 
 /** Cells that database dumps and spreadsheets write for "no value" (`#NV` is German Excel's `#N/A`): never a column name. */
 export const NULL_MARKERS: ReadonlySet<string> = new Set(['\\N', 'NULL', 'null', '(null)', '#N/A', 'N/A', '#NV']);
@@ -43,7 +44,7 @@ export function checkHeader(header: readonly string[], path: string): void {
   }
   for (const [name, positions] of positionsByName) {
     if (positions.length > 1) {
-      problems.push(`the column ${JSON.stringify(name)} appears ${positions.length} times (columns ${listPositions(positions)})`);
+      problems.push(`the column ${quoteText(name)} appears ${positions.length} times (columns ${listPositions(positions)})`);
     }
   }
   if (problems.length > 0) {

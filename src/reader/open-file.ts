@@ -13,6 +13,14 @@ export interface OpenedFile {
 
 /** Opens `path` for reading; it must be a regular file. */
 export async function openFile(path: string): Promise<OpenedFile> {
+  if (path === '-') {
+    // The file is read twice (its start to guess the encoding and delimiter, then whole): a pipe cannot be.
+    throw new ImportError(
+      'usage',
+      'Reading the CSV from standard input (`-`) is not supported: save it to a file first and name that file (a file called "-" is ./-)',
+      { subject: '-' },
+    );
+  }
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');

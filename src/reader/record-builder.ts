@@ -13,6 +13,7 @@ import { LineTracker, type RecordPosition } from './line-breaks.js';
 import { findQuotingProblem, type QuotingProblem } from './quoting.js';
 import type { ParsedRow } from './parser.js';
 import type { CsvRecord } from './types.js';
+import { quoteText } from '../quote-text.js';
 
 type RecordError = NonNullable<CsvRecord['error']>;
 
@@ -143,7 +144,7 @@ export class RecordBuilder {
 
   #columnName(index: number): string {
     const name = this.#header[index];
-    return name === undefined ? `${index + 1} (beyond the header)` : JSON.stringify(name);
+    return name === undefined ? `${index + 1} (beyond the header)` : quoteText(name);
   }
 }
 

@@ -1,13 +1,13 @@
 /** The streaming CSV reader's contract. Implemented in ./csv-reader.ts. */
 
-export type CsvEncoding = 'utf8' | 'latin1' | 'windows-1252' | 'utf16le';
+export type CsvEncoding = 'utf8' | 'latin1' | 'windows-1252' | 'utf16le' | 'utf16be';
 
 export interface CsvReaderOptions {
   /** Path of the CSV file. */
   path: string;
   /** Field delimiter. @default detected from the header line among `,` `;` tab `|` */
   delimiter?: string;
-  /** Text encoding of the file. A BOM (UTF-8 or UTF-16LE) wins over this. @default 'utf8' */
+  /** Text encoding of the file. A BOM (UTF-8, UTF-16LE or UTF-16BE) wins over this. @default 'utf8' */
   encoding?: CsvEncoding;
   /**
    * The longest record accepted, in bytes. A longer one (usually a quote that is never closed,

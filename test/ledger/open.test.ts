@@ -108,7 +108,34 @@ describe('Ledger.open() refusing a file', () => {
     database.close();
   }
 
+  function resetVersion(file: string): void {
+    Ledger.open(file).close();
+    const database = new Database(file);
+    database.pragma('user_version = 0');
+    database.close();
+  }
+  function droppedTable(file: string): void {
+    Ledger.open(file).close();
+    const database = new Database(file);
+    database.exec('DROP TABLE entries');
+    database.close();
+  }
+  function garbagePage(file: string): void {
+    const ledger = Ledger.open(file);
+    for (let index = 0; index < 200; index++) ledger.markInFlight({ ...inFlight, identity: `["${index}"]`, payload: 'x'.repeat(200) });
+    ledger.close();
+    const bytes = fs.readFileSync(file);
+    bytes.fill(0x5a, 4096 * 3, 4096 * 4);
+    fs.writeFileSync(file, bytes);
+  }
+
   test.each<[string, (file: string) => void, boolean, ImportErrorCode, RegExp]>([
+    ['a ledger whose schema version was reset', resetVersion, false, 'state_damaged', /ledger damaged: .* \(was its schema version reset\?\)/],
+    ['a ledger whose schema version was reset, read-only', resetVersion, true, 'state_damaged', /ledger damaged/],
+    ['a ledger with a dropped table', droppedTable, false, 'state_damaged', /lacks table entries/],
+    ['a ledger with a dropped table, read-only', droppedTable, true, 'state_damaged', /lacks table entries/],
+    ['a ledger with a garbage page', garbagePage, false, 'state_damaged', /ledger damaged: .*Move it aside/],
+    ['a ledger with a garbage page, read-only', garbagePage, true, 'state_damaged', /ledger damaged/],
     ['a file that is not SQLite', notSqlite, false, 'state_incompatible', /not a SQLite database/],
     ['a file that is not SQLite, read-only', notSqlite, true, 'state_incompatible', /not a SQLite database/],
     ['another program’s SQLite file', foreignSqlite, false, 'state_incompatible', /another program/],

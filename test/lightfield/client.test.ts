@@ -409,6 +409,7 @@ describe('new LightfieldClient() - options', () => {
     [{ maxRetries: -1 }, 'Expected `maxRetries` to be a non-negative integer, got `-1` (number)'],
     [{ maxRetries: 1.5 }, 'Expected `maxRetries` to be a non-negative integer, got `1.5` (number)'],
     [{ timeoutMs: 0 }, 'Expected `timeoutMs` to be a positive number, got `0` (number)'],
+    [{ timeoutMs: 2 ** 31 }, 'Expected `timeoutMs` to be at most 2147483647 (the longest a timer waits), got `2147483648` (number)'],
   ])('%p is refused', (options, message) => {
     expect(() => new LightfieldClient({ apiKey: API_KEY, ...options })).toThrow(message);
   });

@@ -141,6 +141,34 @@ const CASES: BadInputCase[] = [
     lands: { '1': ACCENTED },
   },
   {
+    name: 'UTF-16BE with a byte order mark',
+    csv: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(`${HEADER}\r\n1,${ACCENTED},Proposal,Initech\r\n`, 'utf16le').swap16()]),
+    code: 0,
+    rows: [[2, 'created']],
+    lands: { '1': ACCENTED },
+  },
+  {
+    name: '"-" for standard input: not supported, save it to a file',
+    csvArgument: () => '-',
+    code: 2,
+    says: ['standard input', 'save it to a file first'],
+  },
+  {
+    name: 'a zero-width space in a header name: shown escaped, so the name no longer looks right',
+    csv: 'id,na\u200bme,stage,account\n1,Deal,Proposal,Initech\n',
+    code: 2,
+    says: ['column "name" is not in the header', 'did you mean "na\\u200bme"?', '"id", "na\\u200bme", "stage"'],
+  },
+  {
+    name: 'invisible characters in a cell (zero-width space, no-break space): shown escaped in the row\u2019s message',
+    csv: `${HEADER}\n1,Deal one,Propo\u200bsal,Initech\n2,Deal two,Proposal,Initech\u00a0Inc\n`,
+    code: 1,
+    rows: [
+      [2, 'invalid', 'column "stage": "Propo\\u200bsal" is not an option of $stage'],
+      [3, 'failed', 'no account with $name "Initech\\u00a0Inc"'],
+    ],
+  },
+  {
     name: 'plan over a file with an invalid row: exit 1, nothing written',
     command: 'plan',
     csv: `${HEADER}\n1,Deal one,Verbally Agreed,Initech\n2,Deal two,Proposal,Initech\n`,

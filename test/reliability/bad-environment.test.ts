@@ -151,6 +151,13 @@ const CASES: BadInputCase[] = [
     says: ['--rate must be a positive number'],
   },
   {
+    name: 'a --timeout longer than a timer can wait (it would fire at once and fail every request)',
+    csv: GOOD_CSV,
+    args: () => ['--timeout', '2147484'],
+    code: 2,
+    says: ['--timeout must be at most 2147483 seconds'],
+  },
+  {
     name: 'an encoding the reader does not know',
     csv: GOOD_CSV,
     args: () => ['--encoding', 'ebcdic'],

@@ -44,6 +44,8 @@ export interface BadInputCase {
   csv?: string | Buffer;
   /** The CSV's file name in the workspace. @default 'input.csv' */
   csvName?: string;
+  /** What the command line names as the CSV. @default the CSV's path */
+  csvArgument?: (paths: CasePaths) => string;
   /** The mapping (`mapping.json`): an object is written as JSON, a string as it is. @default MAPPING */
   mapping?: unknown;
   /** @default 'import' */
@@ -124,7 +126,7 @@ async function runCaseIn(testCase: BadInputCase, workspace: Workspace, emulator:
   const apiKey = 'apiKey' in testCase ? testCase.apiKey : API_KEY;
   const run = async (): Promise<{ cli: CliResult; results: string[][] | undefined }> => {
     const cli = await runCliProcess(
-      [testCase.command ?? 'import', paths.csv, '-m', paths.mapping, '-o', paths.out, '--state', paths.state, ...(testCase.args?.(paths) ?? [])],
+      [testCase.command ?? 'import', testCase.csvArgument?.(paths) ?? paths.csv, '-m', paths.mapping, '-o', paths.out, '--state', paths.state, ...(testCase.args?.(paths) ?? [])],
       { env: { LIGHTFIELD_API_KEY: apiKey, LIGHTFIELD_BASE_URL: emulator.url } },
     );
     const resultsPath = `${paths.out}/results.csv`;

@@ -175,7 +175,62 @@ describe('the API key never travels in clear text', () => {
   });
 });
 
+describe('a key or a base URL that cannot be used is refused without being printed', () => {
+  const BROKEN_KEYS: [string, string, string][] = [
+    ['a line break in the middle', `sk_lf_leakcheck_${SECRET.slice(0, 12)}\n${SECRET.slice(12)}`, 'a line break'],
+    ['a header injected after a line break', `${KEY}\r\nX-Injected: yes`, 'a line break'],
+    ['a space', `sk_lf_leakcheck ${SECRET}`, 'a space'],
+    ['a non-ASCII character', `sk_lf_leakcheck_${SECRET}\u00e9`, 'a non-ASCII character (U+00E9)'],
+  ];
+
+  test.each(BROKEN_KEYS)('a key with %s, from the environment or --api-key: exit 2, --json too, the key nowhere', async (_name, brokenKey, says) => {
+    workspace.write('deals.csv', rows(3));
+    const common = ['plan', workspace.path('deals.csv'), '-m', workspace.path('mapping.json'), '-o', workspace.path('out'), '--state', workspace.path('state.db'), '--json'];
+    for (const [where, args, env] of [
+      ['environment', common, { LIGHTFIELD_API_KEY: brokenKey, LIGHTFIELD_BASE_URL: emulator.url }],
+      ['--api-key', [...common, '--api-key', brokenKey], { LIGHTFIELD_BASE_URL: emulator.url }],
+    ] as const) {
+      const result = await runCliProcess([...args], { env });
+      expect({ where, code: result.code }).toEqual({ where, code: 2 });
+      expect(result.stderr).toContain(`The API key ${where === '--api-key' ? 'given with --api-key' : 'in LIGHTFIELD_API_KEY'} contains ${says}`);
+      expect(JSON.parse(result.stdout)).toMatchObject({ exitCode: 2, error: { code: 'auth' } });
+      expect(leaksIn(`${where} output`, Buffer.from(result.stdout + result.stderr))).toEqual([]);
+    }
+    expect(emulator.stats().requests.total).toBe(0);
+  }, 60_000);
+
+  test.each([
+    ['a user name and password', `https://importer:${SECRET}@api.lightfield.app`],
+    ['a user name and password, on loopback', `http://importer:${SECRET}@127.0.0.1:4010`],
+    ['a password and a space (not a URL)', `https://importer:${SECRET}@api.light field.app`],
+    ['a password and a broken IPv6 host', `http://importer:${SECRET}@[::1`],
+    ['no scheme', `importer:${SECRET}@api.lightfield.app`],
+  ])('--base-url with %s: exit 2, the password never echoed', async (_name, baseUrl) => {
+    workspace.write('deals.csv', rows(3));
+    const result = await runCliProcess(
+      ['plan', workspace.path('deals.csv'), '-m', workspace.path('mapping.json'), '-o', workspace.path('out'), '--base-url', baseUrl, '--json'],
+      { env: { LIGHTFIELD_API_KEY: KEY } },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--base-url');
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+    expect(result.stdout + result.stderr).not.toContain(SECRET.slice(0, 8));
+  });
+});
+
 describe('files with customer data are the owner\u2019s only', () => {
+  test('an existing ledger that others may read is narrowed to the owner by the next import', async () => {
+    workspace.write('deals.csv', rows(5));
+    const args = ['import', workspace.path('deals.csv'), '-m', workspace.path('mapping.json'), '--state', workspace.path('state.db')];
+    const env = { LIGHTFIELD_API_KEY: KEY, LIGHTFIELD_BASE_URL: emulator.url };
+    await runCliProcess([...args, '-o', workspace.path('first')], { env });
+    chmodSync(workspace.path('state.db'), 0o644);
+
+    await runCliProcess([...args, '-o', workspace.path('second')], { env });
+
+    expect((statSync(workspace.path('state.db')).mode & 0o777).toString(8)).toBe('600');
+  }, 60_000);
+
   test('report files, report folder and ledger are created 0600 / 0700, even over an earlier, looser report', async () => {
     workspace.write('deals.csv', rows(20));
     // A report folder from an earlier run (or copied around) whose files anybody may read.
