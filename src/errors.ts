@@ -10,6 +10,8 @@ export type ImportErrorCode =
   /** The CSV (or results) file cannot be found or read. */
   | 'file_not_found'
   | 'file_unreadable'
+  /** `retry`: a row the earlier run left to retry is not in the CSV any more (matched by identity). */
+  | 'retry_unmatched'
   /** The CSV has no header line, or its header is unusable (duplicate or empty names). */
   | 'csv_header'
   /** The mapping file is not valid JSON (message has line and column). */

@@ -51,12 +51,13 @@ function commonOptions(args: GlobalArguments & SendArguments, signal: AbortSigna
     ...(args.baseUrl !== undefined ? { baseUrl: args.baseUrl } : {}),
     ...(args.out !== undefined ? { outDir: args.out } : {}),
     ...(args.state !== undefined ? { statePath: args.state } : {}),
-    rate: args.rate,
-    concurrency: args.concurrency,
-    maxRetries: args.maxRetries,
+    // Left unset by `retry` when not given: the earlier run's value applies.
+    ...(args.rate !== undefined ? { rate: args.rate } : {}),
+    ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
+    ...(args.maxRetries !== undefined ? { maxRetries: args.maxRetries } : {}),
     ...(args.maxErrors !== undefined ? { maxErrors: args.maxErrors } : {}),
-    timeoutMs: args.timeout * 1000,
-    update: args.update,
+    ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}),
+    ...(args.update !== undefined ? { update: args.update } : {}),
     signal,
     progress: Boolean(process.stderr.isTTY),
   };

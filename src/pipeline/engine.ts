@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
 import { LookupResolver } from '../lookup/resolver.js';
 import { unescapeFormula } from '../report/escape.js';
+import { identityOf } from '../mapping/index.js';
 import { FAILED_COLUMNS, isFailedReport, ReportWriter } from '../report/report-writer.js';
 import type { RowOutcome } from '../report/row-outcome.js';
 import { RowImporter } from './import-row.js';
@@ -69,7 +70,7 @@ export class Engine {
   }
 
   async run(): Promise<EngineResult> {
-    const { options, source, compiled, pacer, mode } = this.#context;
+    const { options, source, compiled, pacer, mode, retryIdentities } = this.#context;
     const now = options.now ?? Date.now;
     const seen = new SeenIdentities();
     const output = new OrderedOutput<RowOutcome>((outcome) => this.#write(outcome));
@@ -112,15 +113,15 @@ export class Engine {
     let sequence = 0;
     try {
       for await (const record of source.records) {
-        if (options.lines && !options.lines.has(record.line)) continue;
         if (options.limit !== undefined && this.#rowsRead >= options.limit) break;
         // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
         if (isBlank(record.cells)) {
           this.#blankRows += 1;
           continue;
         }
-        this.#rowsRead += 1;
         const cells = this.#isFailedReport ? record.cells.map(unescapeFormula) : record.cells;
+        if (retryIdentities && !retryIdentities.has(identityOf(compiled, cells))) continue;
+        this.#rowsRead += 1;
         const index = sequence++;
         if (this.#stopReason) {
           await this.#put(output, index, notAttempted(record.line, cells));

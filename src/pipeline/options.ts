@@ -38,8 +38,11 @@ export interface RunOptions {
   encoding?: CsvEncoding;
   /** Update records whose row changed; false: only create. @default true */
   update?: boolean;
-  /** Only the rows starting on these source lines (what `retry` runs). @default every row */
-  lines?: ReadonlySet<number>;
+  /**
+   * An earlier run's results.csv: only the rows it left `failed`, `invalid` or `not_attempted` are
+   * run, found in the CSV by their identity (what `retry` runs). @default every row
+   */
+  retryOf?: string;
   /** How long requests in flight may take to finish after a stop, in ms. @default 30_000 */
   stopGraceMs?: number;
   /** Aborting it stops the run like Ctrl-C: no new rows, requests in flight finish, exit 3. */

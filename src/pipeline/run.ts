@@ -23,8 +23,8 @@ export function runPlan(options: RunOptions): Promise<RunSummary> {
   return run('plan', 'plan', options);
 }
 
-/** `runImport` restricted to `options.lines`, as `retry` runs it. */
-export function runImportOfLines(options: RunOptions & { lines: ReadonlySet<number> }): Promise<RunSummary> {
+/** `runImport` restricted to the rows `options.retryOf` left to retry, as `retry` runs it. */
+export function runImportOfRows(options: RunOptions & { retryOf: string }): Promise<RunSummary> {
   return run('import', 'retry', options);
 }
 

@@ -18,6 +18,7 @@ import { isFailedReport, prepareReportDir, refuseReadingTheReport, type ReportFi
 import { unescapeFormula } from '../report/escape.js';
 import { RateLimiter } from '../pacing/rate-limiter.js';
 import { connectSharedBudget, sharedBudgetId, type SharedBudget } from '../pacing/shared-budget.js';
+import { selectRetryRows } from './retry-selection.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_RETRIES,
@@ -41,6 +42,8 @@ export interface RunContext {
   ledger: Ledger;
   files: ReportFiles;
   settings: RunSettings;
+  /** With `retryOf`: the identities of the rows to run again. */
+  retryIdentities: ReadonlySet<string> | undefined;
 }
 
 /** The settings of a run as recorded in summary.json and the ledger: never the API key. */
@@ -61,7 +64,8 @@ export interface RunSettings {
   delimiter: string;
   encoding: string;
   update: boolean;
-  lines: number | null;
+  /** The results.csv whose rows `retry` ran again; null: every row. */
+  retryOf: string | null;
   /** The Redis the rate budget is shared through (`--redis`), without its password; null: not shared. */
   redis: string | null;
 }
@@ -143,6 +147,7 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
       csv: options.csvPath,
     });
     await checkScopes(client, scopesNeeded(compiled, options.update ?? true), options.signal);
+    const retryIdentities = options.retryOf === undefined ? undefined : await selectRetryRows(options.retryOf, compiled, source, options.csvPath);
     const outDir = options.outDir ?? `lightfield-import-report/${timestamp(new Date())}-${command}`;
     refuseReadingTheReport(options.csvPath, outDir);
     const files = await prepareReportDir(outDir);
@@ -166,10 +171,10 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
       delimiter: source.delimiter,
       encoding: source.encoding,
       update: options.update ?? true,
-      lines: options.lines ? options.lines.size : null,
+      retryOf: options.retryOf === undefined ? null : resolve(options.retryOf),
       redis: shared?.label ?? null,
     };
-    return { mode, options, source, mapping, compiled, definitions, client, pacer, ledger, files, settings };
+    return { mode, options, source, mapping, compiled, definitions, client, pacer, ledger, files, settings, retryIdentities };
   } catch (error) {
     await source.close();
     throw error;
