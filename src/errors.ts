@@ -39,6 +39,8 @@ export type ImportErrorCode =
   | 'api_error'
   /** The report folder or the ledger cannot be created or written. */
   | 'output_unwritable'
+  /** Another run is writing the report folder (`--out`) right now. */
+  | 'output_in_use'
   | 'state_unwritable'
   /** The ledger file exists but is not one of ours or is from a newer release. */
   | 'state_incompatible'

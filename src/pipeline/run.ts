@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ImportError } from '../errors.js';
+import { releaseReportDir } from '../report/report-writer.js';
 import { silentLogger } from '../log/logger.js';
 import { Engine } from './engine.js';
 import type { RunOptions } from './options.js';
@@ -100,6 +101,7 @@ async function run(mode: RunMode, command: string, options: RunOptions): Promise
     }
     await context.source.close();
     await context.pacer.close();
+    await releaseReportDir(context.files);
   }
 }
 

@@ -14,7 +14,7 @@ import { compileMapping, loadMapping, type CompiledMapping } from '../mapping/in
 import type { MappingFile } from '../mapping/types.js';
 import { openCsv } from '../reader/index.js';
 import type { CsvSource } from '../reader/types.js';
-import { isFailedReport, prepareReportDir, refuseReadingTheReport, type ReportFiles } from '../report/report-writer.js';
+import { defaultReportDir, isFailedReport, prepareReportDir, refuseReadingTheReport, releaseReportDir, type ReportFiles } from '../report/report-writer.js';
 import { unescapeFormula } from '../report/escape.js';
 import { RateLimiter } from '../pacing/rate-limiter.js';
 import { connectSharedBudget, sharedBudgetId, type SharedBudget } from '../pacing/shared-budget.js';
@@ -78,10 +78,6 @@ function positive(name: string, value: number | undefined, fallback: number, int
   return result;
 }
 
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
-}
-
 /** Opens and checks everything, in the order that fails fastest and writes least. */
 export async function setUpRun(mode: RunMode, command: string, options: RunOptions): Promise<RunContext> {
   const rate = positive('rate', options.rate, DEFAULT_RATE);
@@ -140,6 +136,7 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
   const source = isFailedReport(opened.header)
     ? { ...opened, header: opened.header.map(unescapeFormula) }
     : opened;
+  let files: ReportFiles | undefined;
   try {
     const definitions = await fetchDefinitions(client, options.signal);
     const compiled = compileMapping(mapping, definitions, source.header, {
@@ -148,9 +145,9 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
     });
     await checkScopes(client, scopesNeeded(compiled, options.update ?? true), options.signal);
     const retryIdentities = options.retryOf === undefined ? undefined : await selectRetryRows(options.retryOf, compiled, source, options.csvPath);
-    const outDir = options.outDir ?? `lightfield-import-report/${timestamp(new Date())}-${command}`;
+    const outDir = options.outDir ?? defaultReportDir(command, new Date());
     refuseReadingTheReport(options.csvPath, outDir);
-    const files = await prepareReportDir(outDir);
+    files = await prepareReportDir(outDir, { unique: options.outDir === undefined });
     const statePath = resolve(options.statePath ?? DEFAULT_STATE_PATH);
     // The ledger stamps `firstSentAt` with the run's clock: the 24 h key window is measured on it.
     const ledger = Ledger.open(statePath, { readonly: mode === 'plan', ...(options.now ? { now: options.now } : {}) });
@@ -177,6 +174,7 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
     return { mode, options, source, mapping, compiled, definitions, client, pacer, ledger, files, settings, retryIdentities };
   } catch (error) {
     await source.close();
+    if (files) await releaseReportDir(files);
     throw error;
   }
 }

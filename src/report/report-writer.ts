@@ -3,16 +3,18 @@
  * `failed.csv` (failed and invalid rows, re-importable with the same mapping) and, at the end,
  * `summary.json`. Nothing is held in memory beyond the stream buffers.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { open, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { ImportError } from '../errors.js';
 import { escapeFormula } from './escape.js';
+import { PRIVATE_FILE_MODE, reportFiles, type ReportFiles } from './report-folder.js';
 import { FAILED_FILE_STATUSES, type RowOutcome } from './row-outcome.js';
 
 export type { RowOutcome } from './row-outcome.js';
+export { defaultReportDir, prepareReportDir, releaseReportDir, reportFiles, type ReportFiles } from './report-folder.js';
 
 export const RESULT_COLUMNS = [
   'line',
@@ -36,26 +38,6 @@ export const FAILED_COLUMNS = [
   'import_error_param',
   'import_error_message',
 ] as const;
-
-/** File mode of every report file: they hold customer data, so the owner only. */
-const PRIVATE_FILE_MODE = 0o600;
-
-export interface ReportFiles {
-  dir: string;
-  results: string;
-  failed: string;
-  summary: string;
-}
-
-export function reportFiles(dir: string): ReportFiles {
-  const absolute = resolve(dir);
-  return {
-    dir: absolute,
-    results: join(absolute, 'results.csv'),
-    failed: join(absolute, 'failed.csv'),
-    summary: join(absolute, 'summary.json'),
-  };
-}
 
 /** Whether a CSV header is that of a failed.csv this tool wrote (the input of a re-import). */
 export function isFailedReport(header: readonly string[]): boolean {
@@ -100,28 +82,6 @@ const NUL = /\0/g;
 export interface ReportWriterOptions {
   /** The source's delimiter: failed.csv keeps it, so the original command reads it back. @default ',' */
   sourceDelimiter?: string;
-}
-
-/**
- * Checks that the report folder can be created and written, before the run sends anything
- * (design.md: an unwritable `--out` is exit 2 with nothing written to Lightfield).
- */
-export async function prepareReportDir(dir: string): Promise<ReportFiles> {
-  const files = reportFiles(dir);
-  try {
-    mkdirSync(files.dir, { recursive: true, mode: 0o700 });
-    // An earlier run's files go: the new ones are created owner-only (an existing file would keep
-    // its mode), and a stale summary.json cannot pass for this run's if this one is cut short.
-    await Promise.all([files.results, files.failed, files.summary].map((file) => rm(file, { force: true })));
-    const probe = await open(files.results, 'w', PRIVATE_FILE_MODE);
-    await probe.close();
-  } catch (error) {
-    throw new ImportError('output_unwritable', `Cannot write the report folder ${files.dir}: ${(error as Error).message}`, {
-      subject: files.dir,
-      cause: error,
-    });
-  }
-  return files;
 }
 
 export class ReportWriter {
