@@ -25,6 +25,11 @@ const SAMPLE_BYTES = 64 * 1024;
 /** Read size: large enough that per-chunk costs vanish, small enough to keep memory flat. */
 const READ_CHUNK_BYTES = 64 * 1024;
 const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+/**
+ * A record still running on at this many times the maximum stops the reading: it is almost always a
+ * quote that is never closed (the rest of the file would become one cell), and memory must stay bounded.
+ */
+const RUNAWAY_FACTOR = 2;
 
 /** Opens a CSV file, reads its header and returns its records as a lazy stream. */
 export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
@@ -49,11 +54,12 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
     throw error;
   }
 
-  const stream = openRecordStream(file, { encoding, bomLength, parser: { delimiter, recordDelimiters, maxRecordBytes } });
+  const runawayBytes = maxRecordBytes * RUNAWAY_FACTOR;
+  const stream = openRecordStream(file, { encoding, bomLength, parser: { delimiter, recordDelimiters, stopAfterBytes: runawayBytes } });
   const lines = new LineTracker();
   let header: string[];
   try {
-    header = await readHeader(stream.rows, path, maxRecordBytes, lines);
+    header = await readHeader(stream.rows, path, runawayBytes, lines);
   } catch (error) {
     await stream.close();
     throw error;
@@ -65,6 +71,7 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
     lines,
     sawInvalidBytes: stream.sawInvalidBytes,
     maxRecordBytes,
+    runawayBytes,
   });
   return {
     header,
