@@ -12,7 +12,9 @@ import { Progress } from '../log/progress.js';
 import { LookupResolver } from '../lookup/resolver.js';
 import { unescapeFormula } from '../report/escape.js';
 import { identityOf } from '../mapping/index.js';
-import { FAILED_COLUMNS, isFailedReport, ReportWriter } from '../report/report-writer.js';
+import type { CsvRecord } from '../reader/types.js';
+import { leftoverExtraCells, readBackColumns, reportCellsOf, type ReadBackColumns } from '../report/read-back.js';
+import { isFailedReport, ReportWriter } from '../report/report-writer.js';
 import type { RowOutcome } from '../report/row-outcome.js';
 import { RowImporter } from './import-row.js';
 import { identityFieldOf } from './identity-field.js';
@@ -49,20 +51,15 @@ export class Engine {
   #rowsDone = 0;
   #failures = 0;
   #reportFailed = false;
-  /** Indices of the input columns the report repeats; undefined: all of them. */
-  readonly #reportColumns: number[] | undefined;
-  readonly #isFailedReport: boolean;
+  /** A failed.csv read back: which of its columns are source columns, which extra cells; undefined: any other CSV. */
+  readonly #readBack: ReadBackColumns | undefined;
 
   constructor(context: RunContext, logger: Logger) {
     this.#context = context;
     this.#logger = logger;
-    // A failed.csv read back carries the error columns of its own run: the new report writes fresh
-    // ones instead of repeating them, so that its header never names a column twice.
     const header = context.source.header;
-    this.#isFailedReport = isFailedReport(header);
-    const kept = header.flatMap((name, index) => ((FAILED_COLUMNS as readonly string[]).includes(name) ? [] : [index]));
-    this.#reportColumns = kept.length < header.length ? kept : undefined;
-    this.report = new ReportWriter(context.files, this.#reportColumns ? this.#reportColumns.map((index) => header[index]!) : header, {
+    this.#readBack = isFailedReport(header) ? readBackColumns(header) : undefined;
+    this.report = new ReportWriter(context.files, this.#readBack ? this.#readBack.kept.map((index) => header[index]!) : header, {
       sourceDelimiter: context.source.delimiter,
     });
     // Every request in flight listens to this signal: as many listeners as the concurrency allows.
@@ -119,7 +116,7 @@ export class Engine {
           this.#blankRows += 1;
           continue;
         }
-        const cells = this.#isFailedReport ? record.cells.map(unescapeFormula) : record.cells;
+        const cells = this.#readBack ? record.cells.map(unescapeFormula) : record.cells;
         if (retryIdentities && !retryIdentities.has(identityOf(compiled, cells))) continue;
         this.#rowsRead += 1;
         const index = sequence++;
@@ -129,7 +126,7 @@ export class Engine {
         }
         let prepared: ReadyRow | RowOutcome;
         try {
-          prepared = prepareRow(record, cells, { compiled, ledger: this.#context.ledger, seen, update: this.#context.settings.update, now: now() });
+          prepared = prepareRow(this.#withLeftoverCells(record, cells), cells, { compiled, ledger: this.#context.ledger, seen, update: this.#context.settings.update, now: now() });
         } catch (error) {
           // The ledger cannot be read: stop sending, and leave the row to the rerun.
           if (!isStorageError(error)) throw error;
@@ -197,16 +194,23 @@ export class Engine {
   async #write(outcome: RowOutcome): Promise<void> {
     this.#counts.set(outcome.status, (this.#counts.get(outcome.status) ?? 0) + 1);
     this.#rowsDone += 1;
-    const columns = this.#reportColumns;
+    const readBack = this.#readBack;
     if (this.#reportFailed) return;
     try {
-      await this.report.write(columns ? { ...outcome, cells: columns.map((index) => outcome.cells[index] ?? '') } : outcome);
+      await this.report.write(readBack ? { ...outcome, cells: reportCellsOf(readBack, this.#context.source.header.length, outcome.cells) } : outcome);
     } catch (error) {
       // Disk full: stop sending rows whose outcome could not be reported; close() rethrows the error.
       this.#reportFailed = true;
       this.#logger.error({ event: 'report_error' }, (error as Error).message);
       this.#stop('storage');
     }
+  }
+
+  /** A failed.csv row read back whose `import_extra_*` cells are still filled: its cells are still shifted. */
+  #withLeftoverCells(record: CsvRecord, cells: readonly string[]): CsvRecord {
+    if (this.#readBack === undefined || this.#readBack.extras.length === 0 || record.error) return record;
+    const message = leftoverExtraCells(this.#readBack, this.#context.source.header, cells, record.line);
+    return message === undefined ? record : { ...record, error: { code: 'ragged_row', message } };
   }
 
   #stop(reason: StopReason): void {

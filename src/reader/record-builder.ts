@@ -1,6 +1,6 @@
 /**
  * Turns what csv-parse emits into {@link CsvRecord}s: the line where each record starts, its
- * cells fitted to the header, and the reason when it is malformed (so that the row ends
+ * cells lined up with the header, and the reason when it is malformed (so that the row ends
  * `invalid` in the report instead of disappearing). Also turns the parser's fatal errors (a
  * quote never closed, a record too long) into one last malformed record.
  *
@@ -57,7 +57,7 @@ export class RecordBuilder {
     const { raw } = row;
     const position = this.#lines.locate(raw, row.emptyLines);
     const cellCount = row.record.length;
-    const cells = this.#fitToHeader(row.record);
+    const cells = this.#padToHeader(row.record);
 
     // In order of what the user should fix first: a stray quote is usually why a row is ragged.
     const quotingProblem = raw.includes('"', position.contentStart)
@@ -82,7 +82,7 @@ export class RecordBuilder {
     // The record's cells as the user sees them on its first line (its start, when that line runs on
     // for megabytes); what the broken quote swallowed is in the message.
     const firstLine = raw.slice(position.contentStart, Math.min(lineEnd(raw, position.contentStart), position.contentStart + SHOWN_OF_A_BROKEN_LINE));
-    const cells = this.#fitToHeader(parseLeniently(firstLine, this.#delimiter));
+    const cells = this.#padToHeader(parseLeniently(firstLine, this.#delimiter));
     const { line, lastLine } = position;
     if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
       const problem = findQuotingProblem(raw, position.contentStart, this.#delimiter);
@@ -128,10 +128,12 @@ export class RecordBuilder {
     };
   }
 
-  /** Pads a short record with '' and cuts a long one, so that cells line up with the header. */
-  #fitToHeader(cells: string[]): string[] {
+  /**
+   * Pads a short record with '', so that cells line up with the header. A long one keeps its cells
+   * beyond the header: the report holds every cell of the source row.
+   */
+  #padToHeader(cells: string[]): string[] {
     const width = this.#header.length;
-    if (cells.length > width) cells.length = width;
     while (cells.length < width) cells.push('');
     return cells;
   }

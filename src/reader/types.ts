@@ -21,7 +21,10 @@ export interface CsvReaderOptions {
 /** One data record of the file. `line` is the 1-based physical line where the record starts. */
 export interface CsvRecord {
   line: number;
-  /** The cells, one per header column (padded with '' when a ragged row is short). */
+  /**
+   * The cells, one per header column (padded with '' when a ragged row is short), then the cells of
+   * a ragged row beyond the header, if any.
+   */
   cells: string[];
   /** Set when the record is malformed (ragged, bad quoting, undecodable bytes): the row must end `invalid`. */
   error?: { code: 'ragged_row' | 'bad_quoting' | 'bad_encoding' | 'record_too_long' | 'malformed_csv'; message: string };

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { ImportError } from '../errors.js';
 import { escapeFormula } from './escape.js';
+import { placeExtraColumns, reportCsvFormat } from './extra-columns.js';
 import { PRIVATE_FILE_MODE, reportFiles, type ReportFiles } from './report-folder.js';
 import { FAILED_FILE_STATUSES, type RowOutcome } from './row-outcome.js';
 
@@ -60,18 +61,9 @@ export function refuseReadingTheReport(csvPath: string, outDir: string): void {
   }
 }
 
-/**
- * A CSV file written through csv-stringify: LF line ends, formula-escaped text cells, and a lone CR
- * quoted too (csv-stringify leaves it bare by default, and some readers take it for a line break).
- */
+/** A report CSV file written through csv-stringify, its text cells formula-escaped. */
 function csvFile(path: string, options: { delimiter: string; bom: boolean }): { stringifier: Stringifier; done: Promise<void> } {
-  const stringifier = stringify({
-    delimiter: options.delimiter,
-    bom: options.bom,
-    record_delimiter: 'unix',
-    quoted_match: /\r/,
-    cast: { string: escapeFormula },
-  });
+  const stringifier = stringify({ ...reportCsvFormat(options), cast: { string: escapeFormula } });
   const done = pipeline(stringifier, createWriteStream(path, { mode: PRIVATE_FILE_MODE }));
   return { stringifier, done };
 }
@@ -89,7 +81,11 @@ export class ReportWriter {
   readonly #results: { stringifier: Stringifier; done: Promise<void> };
   readonly #failed: { stringifier: Stringifier; done: Promise<void> };
   readonly #header: readonly string[];
+  readonly #failedDelimiter: string;
   #failedCount = 0;
+  /** The most cells beyond the header a row had (a ragged row); their columns are placed at close. */
+  #extraCount = 0;
+  #failedExtraCount = 0;
   /** The first write error (disk full…): kept, so that it stops the run instead of crashing the process. */
   #failure: ImportError | undefined;
 
@@ -99,7 +95,8 @@ export class ReportWriter {
     this.#results = csvFile(files.results, { delimiter: ',', bom: false });
     // UTF-8 with a BOM: the BOM wins over --encoding, so the file re-imports with the original
     // command's options whatever the source's encoding was.
-    this.#failed = csvFile(files.failed, { delimiter: options.sourceDelimiter ?? ',', bom: true });
+    this.#failedDelimiter = options.sourceDelimiter ?? ',';
+    this.#failed = csvFile(files.failed, { delimiter: this.#failedDelimiter, bom: true });
     this.#results.done.catch((error: unknown) => this.#fail(files.results, error));
     this.#failed.done.catch((error: unknown) => this.#fail(files.failed, error));
     this.#results.stringifier.write([...RESULT_COLUMNS, ...header]);
@@ -114,7 +111,8 @@ export class ReportWriter {
   /** Appends one row; resolves when the files can take more (backpressure to the pipeline). */
   async write(outcome: RowOutcome): Promise<void> {
     this.#throwIfFailed();
-    const cells = this.#cellsInHeaderShape(outcome.cells);
+    const { cells, extras } = this.#inHeaderShape(outcome.cells);
+    this.#extraCount = Math.max(this.#extraCount, extras.length);
     const problem = outcome.problem;
     const resultsOk = this.#results.stringifier.write([
       outcome.line,
@@ -128,11 +126,13 @@ export class ReportWriter {
       problem?.param ?? '',
       problem?.message ?? '',
       ...cells,
+      ...extras,
     ]);
     let failedOk = true;
     if (FAILED_FILE_STATUSES.has(outcome.status)) {
       this.#failedCount += 1;
-      const hasNul = cells.some((cell) => cell.includes('\0'));
+      this.#failedExtraCount = Math.max(this.#failedExtraCount, extras.length);
+      const hasNul = [...cells, ...extras].some((cell) => cell.includes('\0'));
       const note = hasNul ? ' (NUL characters were removed from the cells written here)' : '';
       failedOk = this.#failed.stringifier.write([
         ...(hasNul ? cells.map((cell) => cell.replace(NUL, '')) : cells),
@@ -142,6 +142,7 @@ export class ReportWriter {
         problem?.code ?? '',
         problem?.param ?? '',
         `${problem?.message ?? ''}${note}`,
+        ...(hasNul ? extras.map((cell) => cell.replace(NUL, '')) : extras),
       ]);
     }
     if (!resultsOk) await drained(this.#results.stringifier);
@@ -157,6 +158,7 @@ export class ReportWriter {
       this.#failed.stringifier.end();
       await Promise.all([this.#results.done, this.#failed.done]);
       this.#throwIfFailed();
+      await this.#placeExtraColumns();
       await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       this.#fail(this.files.summary, error);
@@ -175,11 +177,26 @@ export class ReportWriter {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
-  #cellsInHeaderShape(cells: readonly string[]): readonly string[] {
-    if (cells.length === this.#header.length) return cells;
-    const shaped = cells.slice(0, this.#header.length);
-    while (shaped.length < this.#header.length) shaped.push('');
-    return shaped;
+  /** The cells under the header, and those of a ragged row beyond it. */
+  #inHeaderShape(cells: readonly string[]): { cells: readonly string[]; extras: readonly string[] } {
+    const width = this.#header.length;
+    if (cells.length === width) return { cells, extras: [] };
+    const shaped = cells.slice(0, width);
+    while (shaped.length < width) shaped.push('');
+    return { cells: shaped, extras: cells.slice(width) };
+  }
+
+  /** results.csv gets the extra columns at its end, failed.csv before its import_* columns. */
+  async #placeExtraColumns(): Promise<void> {
+    const width = this.#header.length;
+    if (this.#extraCount > 0) {
+      const resultsWidth = RESULT_COLUMNS.length + width;
+      await placeExtraColumns(this.files.results, { delimiter: ',', bom: false, width: resultsWidth, insertAt: resultsWidth, count: this.#extraCount });
+    }
+    if (this.#failedExtraCount > 0) {
+      const layout = { delimiter: this.#failedDelimiter, bom: true, width: width + FAILED_COLUMNS.length, insertAt: width, count: this.#failedExtraCount };
+      await placeExtraColumns(this.files.failed, layout);
+    }
   }
 }
 

@@ -218,11 +218,11 @@ interface MalformedCase {
 describe('openCsv() - malformed records are kept, marked and followed by the rest', () => {
   const cases: MalformedCase[] = [
     {
-      name: 'short and long rows are padded and cut to the header',
+      name: 'a short row is padded to the header, a long one keeps its cells beyond it',
       content: 'Name,Amount,Stage\nAcme,1\nBeta,2,won,extra\nGamma,3,lost\n',
       records: [
         [2, ['Acme', '1', ''], 'ragged_row'],
-        [3, ['Beta', '2', 'won'], 'ragged_row'],
+        [3, ['Beta', '2', 'won', 'extra'], 'ragged_row'],
         [4, ['Gamma', '3', 'lost']],
       ],
       message: ['line 2 has 2 cells, the header has 3'],
