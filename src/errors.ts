@@ -12,6 +12,8 @@ export type ImportErrorCode =
   | 'file_unreadable'
   /** `retry`: a row the earlier run left to retry is not in the CSV any more (matched by identity). */
   | 'retry_unmatched'
+  /** The CSV changed (grew, shrank, was rewritten) while it was read: a stop (exit 3) mid-run. */
+  | 'file_changed'
   /** The CSV has no header line, or its header is unusable (duplicate or empty names). */
   | 'csv_header'
   /** The mapping file is not valid JSON (message has line and column). */

@@ -109,7 +109,7 @@ export class Engine {
       mode === 'plan' ? planRow(row, compiled.namespace, resolver) : importer.import(row);
     let sequence = 0;
     try {
-      for await (const record of source.records) {
+      for await (const record of untilChanged(source.records, (change) => this.#sourceChanged(change))) {
         if (options.limit !== undefined && this.#rowsRead >= options.limit) break;
         // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
         if (isBlank(record.cells)) {
@@ -213,6 +213,12 @@ export class Engine {
     return message === undefined ? record : { ...record, error: { code: 'ragged_row', message } };
   }
 
+  /** Rows read before the change go on; none read after it came out of the reader. */
+  #sourceChanged(change: ImportError): void {
+    this.#logger.error({ event: 'file_changed' }, change.message);
+    this.#stop('source_changed');
+  }
+
   #stop(reason: StopReason): void {
     if (this.#stopReason) return;
     this.#stopReason = reason;
@@ -232,4 +238,14 @@ function isStorageError(error: unknown): boolean {
 
 function isBlank(cells: readonly string[]): boolean {
   return cells.every((cell) => cell.trim() === '');
+}
+
+/** The records until the file changes under the reader: then `onChange`, and no more records. */
+async function* untilChanged(records: AsyncIterable<CsvRecord>, onChange: (change: ImportError) => void): AsyncGenerator<CsvRecord> {
+  try {
+    yield* records;
+  } catch (error) {
+    if (!(error instanceof ImportError && error.code === 'file_changed')) throw error;
+    onChange(error);
+  }
 }
