@@ -77,4 +77,9 @@ export interface RowProblem {
   param: string;
   /** A sentence for a person: names the column, the value and what was expected. */
   message: string;
+  /**
+   * Lightfield gave no answer at all (connection refused or dropped, timeouts, 5xx after every
+   * retry): what a row gets during an outage, which stops the run.
+   */
+  unanswered?: boolean;
 }

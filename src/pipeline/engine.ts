@@ -18,7 +18,8 @@ import { isFailedReport, ReportWriter } from '../report/report-writer.js';
 import type { RowOutcome } from '../report/row-outcome.js';
 import { RowImporter } from './import-row.js';
 import { identityFieldOf } from './identity-field.js';
-import { DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS } from './options.js';
+import { DEFAULT_OUTAGE_MS, DEFAULT_OUTAGE_ROWS, DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS } from './options.js';
+import { OutageWatch } from './outage.js';
 import { OrderedOutput } from './ordered-output.js';
 import { planRow } from './plan-row.js';
 import { prepareRow } from './prepare-row.js';
@@ -70,6 +71,7 @@ export class Engine {
     const { options, source, compiled, pacer, mode, retryIdentities } = this.#context;
     const now = options.now ?? Date.now;
     const seen = new SeenIdentities();
+    const outage = new OutageWatch({ rows: options.outageRows ?? DEFAULT_OUTAGE_ROWS, ms: options.outageMs ?? DEFAULT_OUTAGE_MS });
     const output = new OrderedOutput<RowOutcome>((outcome) => this.#write(outcome));
     const concurrencyCap = this.#context.settings.concurrency;
     const queue = new PQueue({ concurrency: pacer.wantedConcurrency(concurrencyCap) });
@@ -151,6 +153,11 @@ export class Engine {
           if (outcome.problem?.type === 'unauthorized' || outcome.problem?.type === 'forbidden') this.#stop('auth');
           if (outcome.problem?.type === 'state_unwritable') this.#stop('storage');
           if (outcome.problem?.type === 'rate_limiter_unavailable') this.#stop('rate_limiter');
+          const notAnswering = outage.observe(outcome);
+          if (notAnswering !== undefined && !this.#stopReason) {
+            this.#logger.error({ event: 'outage' }, notAnswering);
+            this.#stop('outage');
+          }
           this.#settled(outcome);
           await output.put(index, outcome);
         });

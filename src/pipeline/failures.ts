@@ -36,6 +36,7 @@ export function describeFailure(error: unknown): SendFailure {
       attempts,
       unknown: !refused,
       problem: {
+        ...(error.status >= 500 ? { unanswered: true } : {}),
         type: error.type ?? `http_${error.status}`,
         code: error.code ?? String(error.status),
         param: error.param ?? '',
@@ -50,6 +51,7 @@ export function describeFailure(error: unknown): SendFailure {
       attempts,
       unknown: true,
       problem: {
+        ...(error instanceof APIUserAbortError ? {} : { unanswered: true }),
         type: 'connection_error',
         code: error.name,
         param: '',
@@ -98,6 +100,7 @@ export function interruptedRow(error: unknown): { status: RowStatus; problem: Ro
     return {
       status: 'failed',
       problem: {
+        ...(!(error instanceof APIError) || error.status >= 500 ? { unanswered: true } : {}),
         type: error instanceof APIError ? (error.type ?? `http_${error.status}`) : 'connection_error',
         code: error instanceof APIError ? (error.code ?? String(error.status)) : error.name,
         param: '',
