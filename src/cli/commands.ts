@@ -23,6 +23,7 @@ export interface SendArguments {
   maxErrors?: number;
   timeout?: number;
   update?: boolean;
+  recreateDeleted?: boolean;
   redis?: string;
 }
 
@@ -131,6 +132,12 @@ function sendOptions<T>(yargs: Argv<T>, defaults: 'own defaults' | 'earlier run'
       group: SENDING,
       ...byDefault(true),
       describe: 'Update records whose row changed since they were imported (--no-update: only create)' + earlier,
+    })
+    .option('recreate-deleted', {
+      type: 'boolean',
+      group: SENDING,
+      ...byDefault(false),
+      describe: 'Create again a record imported earlier but deleted in Lightfield since (else its changed row fails as record_deleted)' + earlier,
     }) as unknown as Argv<T & SendArguments>;
 }
 

@@ -58,6 +58,7 @@ function commonOptions(args: GlobalArguments & SendArguments, signal: AbortSigna
     ...(args.maxErrors !== undefined ? { maxErrors: args.maxErrors } : {}),
     ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}),
     ...(args.update !== undefined ? { update: args.update } : {}),
+    ...(args.recreateDeleted !== undefined ? { recreateDeleted: args.recreateDeleted } : {}),
     signal,
     progress: Boolean(process.stderr.isTTY),
   };

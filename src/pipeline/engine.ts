@@ -88,6 +88,7 @@ export class Engine {
       idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
       hardSignal: this.#hardStop.signal,
       identityField: identityFieldOf(this.#context.mapping),
+      recreateDeleted: this.#context.settings.recreateDeleted,
       onRetry: () => {
         this.#retries += 1;
       },

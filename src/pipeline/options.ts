@@ -39,6 +39,11 @@ export interface RunOptions {
   /** Update records whose row changed; false: only create. @default true */
   update?: boolean;
   /**
+   * Create again a record the ledger knows but that was deleted in Lightfield (404 on update);
+   * false: such a row fails with `record_deleted`. @default false
+   */
+  recreateDeleted?: boolean;
+  /**
    * An earlier run's results.csv: only the rows it left `failed`, `invalid` or `not_attempted` are
    * run, found in the CSV by their identity (what `retry` runs). @default every row
    */

@@ -92,6 +92,7 @@ function reusedSettings(settings: Record<string, unknown>): Partial<RunOptions> 
     delimiter: text('delimiter'),
     encoding: text('encoding') as CsvEncoding | undefined,
     update: typeof settings['update'] === 'boolean' ? settings['update'] : undefined,
+    recreateDeleted: typeof settings['recreateDeleted'] === 'boolean' ? settings['recreateDeleted'] : undefined,
     redisUrl: text('redis'),
   };
   return definedOnly(reused);

@@ -64,6 +64,7 @@ export interface RunSettings {
   delimiter: string;
   encoding: string;
   update: boolean;
+  recreateDeleted: boolean;
   /** The results.csv whose rows `retry` ran again; null: every row. */
   retryOf: string | null;
   /** The Redis the rate budget is shared through (`--redis`), without its password; null: not shared. */
@@ -168,6 +169,7 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
       delimiter: source.delimiter,
       encoding: source.encoding,
       update: options.update ?? true,
+      recreateDeleted: options.recreateDeleted ?? false,
       retryOf: options.retryOf === undefined ? null : resolve(options.retryOf),
       redis: shared?.label ?? null,
     };
