@@ -6,7 +6,7 @@
 import { expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { truncateSync } from 'node:fs';
-import { runCliProcess } from '../helpers/cli.js';
+import { collect, startCliProcess } from '../helpers/cli.js';
 import { useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
 import { csvText } from '../helpers/workspace.js';
 import { API_KEY, HEADER, MAPPING, dealRows, recordsPerLegacyId } from '../exactly-once/fixture.js';
@@ -19,14 +19,12 @@ function wideRows(count: number): string[][] {
   return dealRows(count).map((row) => [...row.slice(0, 5), `${row[5]} ${'notes '.repeat(70)}`]);
 }
 
-/** A process that appends to `path` after `delayMs`: half a line, then, a moment later, the rest and more lines. */
-function startWriter(path: string, delayMs: number): Promise<void> {
+/** A process that appends to `path`: half a line, then, a moment later, the rest and more lines. */
+function runWriter(path: string): Promise<void> {
   const script = `
     const { appendFileSync } = require('node:fs');
-    setTimeout(() => {
-      appendFileSync(${JSON.stringify(path)}, 'R9001,Deal 90');
-      setTimeout(() => appendFileSync(${JSON.stringify(path)}, '01,Proposal,100,Initech,late\\nR9002,Deal 9002,Proposal,100,Initech,late\\n'), 300);
-    }, ${delayMs});`;
+    appendFileSync(${JSON.stringify(path)}, 'R9001,Deal 90');
+    setTimeout(() => appendFileSync(${JSON.stringify(path)}, '01,Proposal,100,Initech,late\\nR9002,Deal 9002,Proposal,100,Initech,late\\n'), 300);`;
   const writer = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
   return new Promise((resolve, reject) => {
     writer.on('error', reject);
@@ -40,13 +38,19 @@ test('a file appended to while a paced import reads it stops the run (exit 3); n
   const csv = workspace.write('deals.csv', csvText([HEADER, ...rows]));
   workspace.writeJson('mapping.json', MAPPING);
 
-  const [cli] = await Promise.all([
-    runCliProcess(
+  const importing = collect(
+    startCliProcess(
       ['import', 'deals.csv', '-m', 'mapping.json', '-o', 'out', '--state', 'state.db', '--api-key', API_KEY, '--base-url', emulator.url, '--rate', '100'],
-      { cwd: workspace.dir, timeoutMs: 120_000 },
+      { cwd: workspace.dir },
     ),
-    startWriter(csv, 1500),
-  ]);
+    120_000,
+  );
+  // The writer starts once the import is sending, so it certainly opened the file before.
+  let finished = false;
+  void importing.finally(() => (finished = true)).catch(() => undefined);
+  while (!finished && emulator.opportunities().length < 5) await new Promise((resolve) => setTimeout(resolve, 20));
+  await runWriter(csv);
+  const cli = await importing;
 
   expect(cli.code).toBe(3);
   expect(cli.stderr).toMatch(/deals\.csv changed while it was read \(it grew from \d+ to \d+ bytes\)/);
