@@ -10,6 +10,10 @@ export type ImportErrorCode =
   /** The CSV (or results) file cannot be found or read. */
   | 'file_not_found'
   | 'file_unreadable'
+  /** `retry`: a row the earlier run left to retry is not in the CSV any more (matched by identity). */
+  | 'retry_unmatched'
+  /** The CSV changed (grew, shrank, was rewritten) while it was read: a stop (exit 3) mid-run. */
+  | 'file_changed'
   /** The CSV has no header line, or its header is unusable (duplicate or empty names). */
   | 'csv_header'
   /** The mapping file is not valid JSON (message has line and column). */
@@ -37,6 +41,8 @@ export type ImportErrorCode =
   | 'api_error'
   /** The report folder or the ledger cannot be created or written. */
   | 'output_unwritable'
+  /** Another run is writing the report folder (`--out`) right now. */
+  | 'output_in_use'
   | 'state_unwritable'
   /** The ledger file exists but is not one of ours or is from a newer release. */
   | 'state_incompatible'
@@ -81,4 +87,9 @@ export interface RowProblem {
   message: string;
   /** The cell (or looked-up text) the problem is about, when there is one: grouped problems list them. */
   value?: string;
+  /**
+   * Lightfield gave no answer at all (connection refused or dropped, timeouts, 5xx after every
+   * retry): what a row gets during an outage, which stops the run.
+   */
+  unanswered?: boolean;
 }

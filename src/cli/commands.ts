@@ -13,16 +13,18 @@ export interface GlobalArguments {
   json: boolean;
 }
 
+/** Sending options; `retry` leaves unset those not on its command line (the earlier run's apply). */
 export interface SendArguments {
   out?: string;
   state?: string;
-  rate: number;
-  concurrency: number;
-  maxRetries: number;
+  rate?: number;
+  concurrency?: number;
+  maxRetries?: number;
   maxErrors?: number;
-  timeout: number;
+  timeout?: number;
   wait: number;
-  update: boolean;
+  update?: boolean;
+  recreateDeleted?: boolean;
   redis?: string;
 }
 
@@ -86,7 +88,13 @@ const SENDING = 'Sending:';
 const REPORT = 'Report and state:';
 const READING = 'Reading the CSV:';
 
-function sendOptions<T>(yargs: Argv<T>): Argv<T & SendArguments> {
+/**
+ * The sending options. `retry` declares them without defaults, so that an option left out keeps the
+ * earlier run's value (yargs cannot tell a default from a given value).
+ */
+function sendOptions<T>(yargs: Argv<T>, defaults: 'own defaults' | 'earlier run' = 'own defaults'): Argv<T & SendArguments> {
+  const byDefault = <V>(value: V): { default?: V } => (defaults === 'own defaults' ? { default: value } : {});
+  const earlier = defaults === 'own defaults' ? '' : " [default: the earlier run's]";
   return yargs
     .option('out', {
       alias: 'o',
@@ -112,31 +120,31 @@ function sendOptions<T>(yargs: Argv<T>): Argv<T & SendArguments> {
     .option('rate', {
       type: 'number',
       group: SENDING,
-      default: 25,
-      describe: "Max write requests per second; the server's rate-limit headers can only lower it",
+      ...byDefault(25),
+      describe: "Max write requests per second; the server's rate-limit headers can only lower it" + earlier,
     })
     .option('concurrency', {
       type: 'number',
       group: SENDING,
-      default: 32,
-      describe: 'Max requests in flight (the importer uses as many as the latency needs, up to this)',
+      ...byDefault(32),
+      describe: 'Max requests in flight (the importer uses as many as the latency needs, up to this)' + earlier,
     })
     .option('max-retries', {
       type: 'number',
       group: SENDING,
-      default: 5,
-      describe: 'Retries of one request on 429, 5xx, timeouts and connection errors (same Idempotency-Key)',
+      ...byDefault(5),
+      describe: 'Retries of one request on 429, 5xx, timeouts and connection errors (same Idempotency-Key)' + earlier,
     })
     .option('max-errors', {
       type: 'number',
       group: SENDING,
-      describe: 'Stop (exit 3) after this many failed or invalid rows; rerun the same command to resume',
+      describe: 'Stop (exit 3) after this many failed or invalid rows; rerun the same command to resume' + earlier,
     })
     .option('timeout', {
       type: 'number',
       group: SENDING,
-      default: 30,
-      describe: 'Seconds to wait for one answer before retrying with the same key',
+      ...byDefault(30),
+      describe: 'Seconds to wait for one answer before retrying with the same key' + earlier,
     })
     .option('redis', {
       type: 'string',
@@ -148,8 +156,14 @@ function sendOptions<T>(yargs: Argv<T>): Argv<T & SendArguments> {
     .option('update', {
       type: 'boolean',
       group: SENDING,
-      default: true,
-      describe: 'Update records whose row changed since they were imported (--no-update: only create)',
+      ...byDefault(true),
+      describe: 'Update records whose row changed since they were imported (--no-update: only create)' + earlier,
+    })
+    .option('recreate-deleted', {
+      type: 'boolean',
+      group: SENDING,
+      ...byDefault(false),
+      describe: 'Create again a record imported earlier but deleted in Lightfield since (else its changed row fails as record_deleted)' + earlier,
     }) as unknown as Argv<T & SendArguments>;
 }
 
@@ -215,7 +229,7 @@ export function declareCommands(yargs: Argv, run: (parsed: ParsedCommand) => Pro
       'retry <results>',
       'Run again only the rows that failed, were invalid or were not attempted in an earlier run',
       (command) =>
-        sendOptions(command)
+        sendOptions(command, 'earlier run')
           .positional('results', { type: 'string', demandOption: true, describe: "An earlier run's results.csv" })
           .option('mapping', { alias: 'm', type: 'string', describe: 'Mapping file [default: the one of the earlier run]' })
           .option('csv', { type: 'string', describe: 'Source CSV [default: the one of the earlier run]' }),

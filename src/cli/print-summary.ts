@@ -8,6 +8,8 @@ const STOP_EXPLANATION: Record<string, string> = {
   auth: 'stopped: Lightfield refused the API key during the run',
   storage: 'stopped: the run ledger or the report could not be written (disk full?); the error is in the log',
   rate_limiter: 'stopped: the shared rate budget in Redis (--redis) stopped answering; start Redis again (or drop --redis)',
+  outage: 'stopped: Lightfield is not answering (connection refused, timeouts or 5xx on every request); once it answers again',
+  source_changed: 'stopped: the CSV file changed while it was read (is it still being written?); no row read after the change was sent; once the file is complete',
 };
 
 export function formatSummary(summary: RunSummary, resumeCommand?: string): string {

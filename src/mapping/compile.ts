@@ -8,6 +8,7 @@ import type { Definitions, FieldDefinition, FieldWriteValue } from '../lightfiel
 import { MappingProblems } from './compile-problems.js';
 import { OptionIndex } from './convert-select.js';
 import { DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, fieldConverter, type FieldReading } from './convert.js';
+import { isCurrencyCode } from './convert-currency.js';
 import { isValidTimezone } from './convert-datetime.js';
 import { compileRelationship, type RelatedDefinitions } from './compile-relationship.js';
 import { checkSource, ColumnIndex } from './compile-columns.js';
@@ -30,6 +31,7 @@ type SpecOption = Exclude<keyof FieldSpec, 'column' | 'value' | 'default' | 'typ
 /** Which valueTypes each reading option applies to; elsewhere it would be silently ignored, so it is refused. */
 const OPTION_APPLIES_TO: Record<SpecOption, readonly string[]> = {
   decimal: ['NUMBER', 'CURRENCY'],
+  currency: ['CURRENCY'],
   format: ['DATETIME'],
   timezone: ['DATETIME'],
   split: ['EMAIL', 'URL', 'TELEPHONE', 'MULTI_SELECT'],
@@ -203,6 +205,9 @@ function checkReadingOptions(key: string, path: string, spec: FieldSpec, definit
   if (spec.type !== undefined && !TYPE_FITS[spec.type].includes(definition.valueType)) {
     problems.add('mapping_invalid', `${path}.type`, `"type": "${spec.type}" does not fit ${key}, which is ${definition.valueType} in Lightfield`);
   }
+  if (spec.currency !== undefined && !isCurrencyCode(spec.currency)) {
+    problems.add('mapping_invalid', `${path}.currency`, `"${spec.currency}" is not an ISO 4217 currency code; use one like "EUR" or "USD"`);
+  }
   if (spec.timezone !== undefined && !isValidTimezone(spec.timezone)) {
     problems.add('mapping_invalid', `${path}.timezone`, `"${spec.timezone}" is not a time zone; use an IANA name like "Europe/Berlin" or "UTC"`);
   }
@@ -243,6 +248,7 @@ function fieldReading(key: string, path: string, spec: FieldSpec, definition: Fi
     falseValues: spec.falseValues ?? DEFAULT_FALSE_VALUES,
     options,
     aliases,
+    currency: spec.currency,
   };
 }
 

@@ -4,6 +4,7 @@
  * value the API takes, or refuses it with a code and what a valid cell looks like.
  */
 import type { FieldDefinition, FieldWriteValue } from '../lightfield/types.js';
+import { currencyMismatch, moneyConverter } from './convert-currency.js';
 import { checkNumber, parseNumber } from './convert-number.js';
 import { datetimeConverter } from './convert-datetime.js';
 import { readEmail, readSocialHandle, readTelephone, readUrl, type ItemResult } from './convert-contact.js';
@@ -39,6 +40,8 @@ export interface FieldReading {
   /** Select fields: the option tables, and `values` aliases already resolved to option IDs (keys normalised). */
   options: OptionIndex | undefined;
   aliases: ReadonlyMap<string, string>;
+  /** The mapping's `currency`: what the column's bare amounts are in. */
+  currency: string | undefined;
 }
 
 export interface FieldConverter {
@@ -52,11 +55,20 @@ export function fieldConverter(reading: FieldReading): FieldConverter {
   const { definition } = reading;
   switch (definition.valueType) {
     case 'NUMBER':
-    case 'CURRENCY':
+    case 'CURRENCY': {
+      const money = {
+        key: reading.key,
+        fieldCurrency: definition.valueType === 'CURRENCY' ? definition.typeConfiguration.currency : undefined,
+        isCurrencyField: definition.valueType === 'CURRENCY',
+        declared: reading.currency,
+      };
+      const cell = moneyConverter(money, (text) => parseNumber(text, reading.decimal, reading.round));
+      const mismatch = currencyMismatch(money);
       return bounded(reading.range, {
-        cell: (cell) => parseNumber(cell, reading.decimal, reading.round),
-        constant: (value) => (typeof value === 'number' ? checkNumber(value) : typeof value === 'string' ? parseNumber(value, reading.decimal) : wrongType('a number')),
+        cell,
+        constant: (value) => mismatch ?? (typeof value === 'number' ? checkNumber(value) : typeof value === 'string' ? cell(value) : wrongType('a number')),
       });
+    }
     case 'CHECKBOX':
       return checkboxConverter(reading);
     case 'DATETIME': {

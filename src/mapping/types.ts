@@ -14,6 +14,11 @@ export interface FieldSpec {
   type?: 'text' | 'number' | 'currency' | 'checkbox' | 'datetime' | 'date' | 'select' | 'multiselect';
   /** Decimal separator of numbers: `.` or `,` (the other one is then the thousands separator). @default '.' */
   decimal?: '.' | ',';
+  /**
+   * ISO 4217 code of the column's amounts, for CURRENCY fields. Another currency than the field's
+   * makes every row invalid (Lightfield does not convert). @default the field's currency
+   */
+  currency?: string;
   /** Luxon format of dates, e.g. `dd/MM/yyyy`. @default ISO 8601 */
   format?: string;
   /** IANA zone for dates without an offset. @default 'UTC' */

@@ -11,13 +11,17 @@ import type { Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
 import { combined, LookupResolver } from '../lookup/resolver.js';
 import { unescapeFormula } from '../report/escape.js';
-import { FAILED_COLUMNS, isFailedReport, ReportWriter } from '../report/report-writer.js';
+import { identityOf } from '../mapping/index.js';
+import type { CsvRecord } from '../reader/types.js';
+import { leftoverExtraCells, readBackColumns, reportCellsOf, type ReadBackColumns } from '../report/read-back.js';
+import { isFailedReport, ReportWriter } from '../report/report-writer.js';
 import type { RowOutcome } from '../report/row-outcome.js';
 import { ProblemGroups, type ProblemGroup } from '../report/problems.js';
 import { problemHints } from './problem-hints.js';
 import { RowImporter } from './import-row.js';
 import { identityFieldOf } from './identity-field.js';
-import { DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS } from './options.js';
+import { DEFAULT_OUTAGE_MS, DEFAULT_OUTAGE_ROWS, DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS } from './options.js';
+import { OutageWatch } from './outage.js';
 import { OrderedOutput } from './ordered-output.js';
 import { planRow, type PlanContext } from './plan-row.js';
 import { rowPolicy } from './decide.js';
@@ -59,20 +63,15 @@ export class Engine {
   #rowsDone = 0;
   #failures = 0;
   #reportFailed = false;
-  /** Indices of the input columns the report repeats; undefined: all of them. */
-  readonly #reportColumns: number[] | undefined;
-  readonly #isFailedReport: boolean;
+  /** A failed.csv read back: which of its columns are source columns, which extra cells; undefined: any other CSV. */
+  readonly #readBack: ReadBackColumns | undefined;
 
   constructor(context: RunContext, logger: Logger) {
     this.#context = context;
     this.#logger = logger;
-    // A failed.csv read back carries the error columns of its own run: the new report writes fresh
-    // ones instead of repeating them, so that its header never names a column twice.
     const header = context.source.header;
-    this.#isFailedReport = isFailedReport(header);
-    const kept = header.flatMap((name, index) => ((FAILED_COLUMNS as readonly string[]).includes(name) ? [] : [index]));
-    this.#reportColumns = kept.length < header.length ? kept : undefined;
-    this.report = new ReportWriter(context.files, this.#reportColumns ? this.#reportColumns.map((index) => header[index]!) : header, {
+    this.#readBack = isFailedReport(header) ? readBackColumns(header) : undefined;
+    this.report = new ReportWriter(context.files, this.#readBack ? this.#readBack.kept.map((index) => header[index]!) : header, {
       sourceDelimiter: context.source.delimiter,
       object: context.compiled.object,
     });
@@ -81,9 +80,10 @@ export class Engine {
   }
 
   async run(): Promise<EngineResult> {
-    const { options, source, compiled, pacer, mode } = this.#context;
+    const { options, source, compiled, pacer, mode, retryIdentities } = this.#context;
     const now = options.now ?? Date.now;
     const seen = new SeenIdentities();
+    const outage = new OutageWatch({ rows: options.outageRows ?? DEFAULT_OUTAGE_ROWS, ms: options.outageMs ?? DEFAULT_OUTAGE_MS });
     const output = new OrderedOutput<RowOutcome>((outcome) => this.#write(outcome));
     const concurrencyCap = this.#context.settings.concurrency;
     const queue = new PQueue({ concurrency: pacer.wantedConcurrency(concurrencyCap) });
@@ -108,6 +108,7 @@ export class Engine {
       idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
       hardSignal: this.#hardStop.signal,
       identityField: identityFieldOf(this.#context.mapping),
+      recreateDeleted: this.#context.settings.recreateDeleted,
       onRetry: () => {
         this.#retries += 1;
       },
@@ -138,16 +139,16 @@ export class Engine {
       withNotes(row, mode === 'plan' ? await planRow(row, planContext) : await importer.import(row));
     let sequence = 0;
     try {
-      for await (const record of source.records) {
-        if (options.lines && !options.lines.has(record.line)) continue;
+      for await (const record of untilChanged(source.records, (change) => this.#sourceChanged(change))) {
         if (options.limit !== undefined && this.#rowsRead >= options.limit) break;
         // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
         if (isBlank(record.cells)) {
           this.#blankRows += 1;
           continue;
         }
+        const cells = this.#readBack ? record.cells.map(unescapeFormula) : record.cells;
+        if (retryIdentities && !retryIdentities.has(identityOf(compiled, cells))) continue;
         this.#rowsRead += 1;
-        const cells = this.#isFailedReport ? record.cells.map(unescapeFormula) : record.cells;
         const index = sequence++;
         if (this.#stopReason) {
           await this.#put(output, index, notAttempted(record.line, cells));
@@ -155,7 +156,7 @@ export class Engine {
         }
         let prepared: ReturnType<typeof prepareRow>;
         try {
-          prepared = prepareRow(record, cells, { compiled, ledger: this.#context.ledger, seen, policy, now: now() });
+          prepared = prepareRow(this.#withLeftoverCells(record, cells), cells, { compiled, ledger: this.#context.ledger, seen, policy, now: now() });
         } catch (error) {
           // The ledger cannot be read: stop sending, and leave the row to the rerun.
           if (!isStorageError(error)) throw error;
@@ -187,6 +188,11 @@ export class Engine {
           if (outcome.problem?.type === 'unauthorized' || outcome.problem?.type === 'forbidden') this.#stop('auth');
           if (outcome.problem?.type === 'state_unwritable') this.#stop('storage');
           if (outcome.problem?.type === 'rate_limiter_unavailable') this.#stop('rate_limiter');
+          const notAnswering = outage.observe(outcome);
+          if (notAnswering !== undefined && !this.#stopReason) {
+            this.#logger.error({ event: 'outage' }, notAnswering);
+            this.#stop('outage');
+          }
           this.#settled(outcome);
           await output.put(index, outcome);
         });
@@ -243,16 +249,29 @@ export class Engine {
     this.#problems.add(outcome);
     for (const create of outcome.wouldCreate ?? []) this.#wouldCreate.add(JSON.stringify([create.object, create.value.trim().toLowerCase()]));
     this.#rowsDone += 1;
-    const columns = this.#reportColumns;
+    const readBack = this.#readBack;
     if (this.#reportFailed) return;
     try {
-      await this.report.write(columns ? { ...outcome, cells: columns.map((index) => outcome.cells[index] ?? '') } : outcome);
+      await this.report.write(readBack ? { ...outcome, cells: reportCellsOf(readBack, this.#context.source.header.length, outcome.cells) } : outcome);
     } catch (error) {
       // Disk full: stop sending rows whose outcome could not be reported; close() rethrows the error.
       this.#reportFailed = true;
       this.#logger.error({ event: 'report_error' }, (error as Error).message);
       this.#stop('storage');
     }
+  }
+
+  /** A failed.csv row read back whose `import_extra_*` cells are still filled: its cells are still shifted. */
+  #withLeftoverCells(record: CsvRecord, cells: readonly string[]): CsvRecord {
+    if (this.#readBack === undefined || this.#readBack.extras.length === 0 || record.error) return record;
+    const message = leftoverExtraCells(this.#readBack, this.#context.source.header, cells, record.line);
+    return message === undefined ? record : { ...record, error: { code: 'ragged_row', message } };
+  }
+
+  /** Rows read before the change go on; none read after it came out of the reader. */
+  #sourceChanged(change: ImportError): void {
+    this.#logger.error({ event: 'file_changed' }, change.message);
+    this.#stop('source_changed');
   }
 
   #stop(reason: StopReason): void {
@@ -288,4 +307,14 @@ function isStorageError(error: unknown): boolean {
 
 function isBlank(cells: readonly string[]): boolean {
   return cells.every((cell) => cell.trim() === '');
+}
+
+/** The records until the file changes under the reader: then `onChange`, and no more records. */
+async function* untilChanged(records: AsyncIterable<CsvRecord>, onChange: (change: ImportError) => void): AsyncGenerator<CsvRecord> {
+  try {
+    yield* records;
+  } catch (error) {
+    if (!(error instanceof ImportError && error.code === 'file_changed')) throw error;
+    onChange(error);
+  }
 }

@@ -11,6 +11,8 @@ export interface SendFailure {
   attempts: number;
   /** The request may have landed: keep it in flight so the rerun sends it again with its key. */
   unknown: boolean;
+  /** 404: the record the request was for is gone (deleted in Lightfield). */
+  deleted?: boolean;
 }
 
 /** Turns a write's client error into the row's problem; rethrows what is not a client error. */
@@ -20,11 +22,12 @@ export function describeFailure(error: unknown): SendFailure {
     return {
       attempts,
       unknown: false,
+      deleted: true,
       problem: {
         type: error.type ?? 'not_found',
-        code: error.code ?? 'not_found',
+        code: 'record_deleted',
         param: error.param ?? '',
-        message: `the opportunity is gone from Lightfield (404): ${error.message}`,
+        message: `the opportunity has been deleted in Lightfield (404): ${error.message}`,
       },
     };
   }
@@ -36,6 +39,7 @@ export function describeFailure(error: unknown): SendFailure {
       attempts,
       unknown: !refused,
       problem: {
+        ...(error.status >= 500 ? { unanswered: true } : {}),
         type: error.type ?? `http_${error.status}`,
         code: error.code ?? String(error.status),
         param: error.param ?? '',
@@ -50,6 +54,7 @@ export function describeFailure(error: unknown): SendFailure {
       attempts,
       unknown: true,
       problem: {
+        ...(error instanceof APIUserAbortError ? {} : { unanswered: true }),
         type: 'connection_error',
         code: error.name,
         param: '',
@@ -98,6 +103,7 @@ export function interruptedRow(error: unknown): { status: RowStatus; problem: Ro
     return {
       status: 'failed',
       problem: {
+        ...(!(error instanceof APIError) || error.status >= 500 ? { unanswered: true } : {}),
         type: error instanceof APIError ? (error.type ?? `http_${error.status}`) : 'connection_error',
         code: error instanceof APIError ? (error.code ?? String(error.status)) : error.name,
         param: '',

@@ -21,7 +21,7 @@ import { decide, type RowPolicy } from './decide.js';
 import { matchRecord, type MatchContext } from './match-record.js';
 import { describeFailure, interruptedRow, type SendFailure } from './failures.js';
 import { noMatch, outcomeOf, settledWithoutRequest, skippedExisting, type ReadyRow } from './ready-row.js';
-import { changedRelationships, createBody, createKey, updateBody, updateKey, type ChangedKeys } from './request-bodies.js';
+import { changedRelationships, createBody, createKey, recreateKey, updateBody, updateKey, type ChangedKeys } from './request-bodies.js';
 
 export interface RowImporterDeps {
   namespace: string;
@@ -41,6 +41,8 @@ export interface RowImporterDeps {
   hardSignal: AbortSignal;
   /** The field that carries the row's identity in Lightfield (e.g. a legacy ID), for expired in-flight rows. */
   identityField: { key: string; value: (row: ReadyRow) => string | undefined } | undefined;
+  /** A record deleted in Lightfield (404 on update) is created again; false: the row fails as `record_deleted`. */
+  recreateDeleted: boolean;
   onRetry: () => void;
 }
 
@@ -95,10 +97,11 @@ export class RowImporter {
     }
   }
 
-  async #create(row: ReadyRow, attemptsBefore = 0): Promise<RowOutcome> {
+  /** @param deletedId set when the create replaces that record, deleted in Lightfield */
+  async #create(row: ReadyRow, attemptsBefore = 0, deletedId?: string): Promise<RowOutcome> {
     const resolved = await this.#deps.resolver.resolveAll(row.relationships);
     if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem, problems: resolved.problems });
-    const key = createKey(this.#deps.namespace, row);
+    const key = deletedId === undefined ? createKey(this.#deps.namespace, row) : recreateKey(this.#deps.namespace, row, deletedId);
     const body = createBody(row, resolved.ids, this.#deps.definitions);
     this.#deps.ledger.markInFlight({
       namespace: this.#deps.namespace,
@@ -171,7 +174,26 @@ export class RowImporter {
       httpLink: entry.httpLink,
     });
     const sent = await this.#send(() => this.#deps.client.updateRecord(this.#collection, opportunityId, body, this.#writeOptions(key)));
+    if (!sent.ok && sent.deleted === true) return this.#deleted(row, opportunityId, this.#answered(row, 'updated', sent, key, attemptsBefore));
     return { ...this.#answered(row, 'updated', sent, key, attemptsBefore), changes: changesFromLedger(entry.payload, row, changed, this.#deps.definitions) };
+  }
+
+  /** The record of an update is gone from Lightfield: say so, or (`--recreate-deleted`) create it again. */
+  async #deleted(row: ReadyRow, deletedId: string, failed: RowOutcome): Promise<RowOutcome> {
+    if (!this.#deps.recreateDeleted) {
+      return {
+        ...failed,
+        problem: {
+          ...failed.problem!,
+          message: `the ${this.#deps.object} ${deletedId} this row was imported as has been deleted in Lightfield (404 on update); pass --recreate-deleted to create it again, or take the row out of the file`,
+        },
+      };
+    }
+    const created = await this.#create(row, failed.attempts, deletedId);
+    if (created.status !== 'created') return created;
+    const note = `the ${this.#deps.object} ${deletedId} had been deleted in Lightfield: created again as ${created.recordId ?? 'a new record'}`;
+    this.#deps.logger.info({ event: 'record_recreated', line: row.line, deletedId, opportunityId: created.recordId }, note);
+    return { ...created, problem: { type: 'recreated', code: 'record_recreated', param: '', message: note } };
   }
 
   /** Sends again, as it was and with its key, a request an earlier run left in flight. */
@@ -224,6 +246,7 @@ export class RowImporter {
     if (!sent.ok) {
       const failed = this.#answered(row, status, sent, key, 0);
       // The old request was refused, so nothing of it landed: the row as it is now may still go.
+      if (sent.deleted === true && entry.opportunityId) return this.#deleted(row, entry.opportunityId, failed);
       if (sent.unknown || entry.pendingPayloadHash === row.payloadHash) return failed;
       return this.#continueAfterResume(row, sent.attempts, status);
     }

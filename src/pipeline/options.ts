@@ -43,8 +43,23 @@ export interface RunOptions {
   encoding?: CsvEncoding;
   /** Update records whose row changed; false: only create. @default true */
   update?: boolean;
-  /** Only the rows starting on these source lines (what `retry` runs). @default every row */
-  lines?: ReadonlySet<number>;
+  /**
+   * Create again a record the ledger knows but that was deleted in Lightfield (404 on update);
+   * false: such a row fails with `record_deleted`. @default false
+   */
+  recreateDeleted?: boolean;
+  /**
+   * An earlier run's results.csv: only the rows it left `failed`, `invalid` or `not_attempted` are
+   * run, found in the CSV by their identity (what `retry` runs). @default every row
+   */
+  retryOf?: string;
+  /**
+   * Stop the run (exit 3, `stopped: "outage"`) when this many rows in a row got no answer from
+   * Lightfield (connection refused, timeouts, 5xx after every retry). @default 50
+   */
+  outageRows?: number;
+  /** Stop the run the same way when no request got an answer for this long, in ms. @default 60_000 */
+  outageMs?: number;
   /** How long requests in flight may take to finish after a stop, in ms. @default 30_000 */
   stopGraceMs?: number;
   /** Aborting it stops the run like Ctrl-C: no new rows, requests in flight finish, exit 3. */
@@ -64,5 +79,7 @@ export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_MAX_RETRIES = 5;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_STOP_GRACE_MS = 30_000;
+export const DEFAULT_OUTAGE_ROWS = 50;
+export const DEFAULT_OUTAGE_MS = 60_000;
 /** How long Lightfield remembers an Idempotency-Key (lightfield-api.md §5). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;

@@ -30,6 +30,11 @@ export function updateKey(namespace: string, row: ReadyRow, entry: LedgerEntry):
   return idempotencyKey(namespace, row.identity, `${row.payloadHash}:update-of:${entry.payloadHash}:${entry.lastAnswerAt ?? 0}`);
 }
 
+/** The key of a create that replaces a record deleted in Lightfield: not the first create's, whose answer Lightfield may replay. */
+export function recreateKey(namespace: string, row: ReadyRow, deletedId: string): string {
+  return idempotencyKey(namespace, row.identity, `${row.payloadHash}:recreate-of:${deletedId}`);
+}
+
 export function createBody(row: ReadyRow, ids: Record<string, string[]>, definitions: Definitions): CreateOpportunityBody {
   const relationships: Record<string, RelationshipCreateValue> = {};
   for (const [key, values] of Object.entries(ids)) {

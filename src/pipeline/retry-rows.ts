@@ -1,19 +1,17 @@
 /**
  * `retry <results.csv>`: runs again only the rows that an earlier run reported `failed`, `invalid` or
- * `not_attempted`, from the same source file with the same mapping and settings (read from the
- * `summary.json` beside the results), unless new ones are given.
+ * `not_attempted`, found in the source file by their identity (retry-selection.ts), with the earlier
+ * run's mapping, ledger and settings (read from the `summary.json` beside the results) except those
+ * given anew.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ImportError } from '../errors.js';
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
 import type { CsvEncoding } from '../reader/types.js';
 import type { RunOptions } from './options.js';
-import { runImportOfLines, type RunSummary } from './run.js';
-import { RETRYABLE_STATUSES } from '../report/row-outcome.js';
+import { runImportOfRows, type RunSummary } from './run.js';
 
-export interface RetryOptions extends Omit<RunOptions, 'csvPath' | 'mappingPath' | 'lines'> {
+export interface RetryOptions extends Omit<RunOptions, 'csvPath' | 'mappingPath' | 'retryOf'> {
   /** The earlier run's results.csv. */
   resultsPath: string;
   /** @default the earlier run's CSV */
@@ -22,30 +20,36 @@ export interface RetryOptions extends Omit<RunOptions, 'csvPath' | 'mappingPath'
   mappingPath?: string;
 }
 
+/** What a summary.json records of the run's settings, as far as `retry` reuses them. */
 interface EarlierRun {
   csv: string;
   mapping: string;
-  state?: string;
-  delimiter?: string;
-  encoding?: CsvEncoding;
+  options: Partial<RunOptions>;
 }
 
 export async function runRetry(options: RetryOptions): Promise<RunSummary> {
-  const earlier = await readEarlierSettings(options.resultsPath);
-  const lines = await retryableLines(options.resultsPath);
-  const { resultsPath: _resultsPath, ...rest } = options;
-  return runImportOfLines({
-    ...rest,
-    csvPath: options.csvPath ?? earlier.csv,
+  const earlier = await readEarlierRun(options.resultsPath);
+  const { resultsPath, ...given } = options;
+  const csvPath = options.csvPath ?? earlier.csv;
+  // How the earlier file was read says nothing about another file.
+  const sameFile = resolve(csvPath) === resolve(earlier.csv);
+  const { delimiter, encoding, ...settings } = earlier.options;
+  return runImportOfRows({
+    ...settings,
+    ...(sameFile ? { delimiter, encoding } : {}),
+    ...definedOnly(given),
+    csvPath,
     mappingPath: options.mappingPath ?? earlier.mapping,
-    statePath: options.statePath ?? earlier.state,
-    delimiter: options.delimiter ?? earlier.delimiter,
-    encoding: options.encoding ?? earlier.encoding,
-    lines,
+    retryOf: resultsPath,
   });
 }
 
-async function readEarlierSettings(resultsPath: string): Promise<EarlierRun> {
+/** Options left undefined do not override the earlier run's. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+async function readEarlierRun(resultsPath: string): Promise<EarlierRun> {
   const summaryPath = join(dirname(resultsPath), 'summary.json');
   let text: string;
   try {
@@ -58,9 +62,9 @@ async function readEarlierSettings(resultsPath: string): Promise<EarlierRun> {
     );
   }
   try {
-    const summary = JSON.parse(text) as { settings?: EarlierRun };
-    if (!summary.settings?.csv || !summary.settings.mapping) throw new Error('no settings.csv / settings.mapping');
-    return summary.settings;
+    const { settings } = JSON.parse(text) as { settings?: Record<string, unknown> };
+    if (typeof settings?.['csv'] !== 'string' || typeof settings['mapping'] !== 'string') throw new Error('no settings.csv / settings.mapping');
+    return { csv: settings['csv'], mapping: settings['mapping'], options: reusedSettings(settings) };
   } catch (error) {
     throw new ImportError('file_unreadable', `${summaryPath} is not a summary written by lightfield-import: ${(error as Error).message}`, {
       subject: summaryPath,
@@ -69,32 +73,27 @@ async function readEarlierSettings(resultsPath: string): Promise<EarlierRun> {
   }
 }
 
-/** Source lines of the rows to run again, read from the `line` and `status` columns. */
-async function retryableLines(resultsPath: string): Promise<Set<number>> {
-  // Read with csv-parse directly: a results.csv may repeat a name (the source had a `status` column).
-  const parser = createReadStream(resultsPath).pipe(parse({ bom: true, relax_column_count: true }));
-  const lines = new Set<number>();
-  let header = true;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      if (header) {
-        if (record[0] !== 'line' || record[1] !== 'status') {
-          throw new ImportError('file_unreadable', `${resultsPath} is not a results.csv written by lightfield-import (its first columns must be line,status)`, {
-            subject: resultsPath,
-          });
-        }
-        header = false;
-        continue;
-      }
-      if (RETRYABLE_STATUSES.has(record[1] ?? '')) lines.add(Number(record[0]));
-    }
-  } catch (error) {
-    if (error instanceof ImportError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ImportError(code === 'ENOENT' ? 'file_not_found' : 'file_unreadable', `Cannot read ${resultsPath}: ${(error as Error).message}`, {
-      subject: resultsPath,
-      cause: error,
-    });
-  }
-  return lines;
+/**
+ * The earlier run's settings as options (RunSettings in setup.ts names them). Not reused: `--limit`
+ * (the results already hold only the rows it read), `--out` (a new report), the API key (never
+ * recorded). The Redis URL was recorded without its password: a command-line or environment one wins.
+ */
+function reusedSettings(settings: Record<string, unknown>): Partial<RunOptions> {
+  const text = (key: string): string | undefined => (typeof settings[key] === 'string' ? settings[key] : undefined);
+  const number = (key: string): number | undefined => (typeof settings[key] === 'number' ? settings[key] : undefined);
+  const reused: Partial<RunOptions> = {
+    statePath: text('state'),
+    baseUrl: text('baseUrl'),
+    rate: number('rate'),
+    concurrency: number('concurrency'),
+    maxRetries: number('maxRetries'),
+    maxErrors: number('maxErrors'),
+    timeoutMs: number('timeoutMs'),
+    delimiter: text('delimiter'),
+    encoding: text('encoding') as CsvEncoding | undefined,
+    update: typeof settings['update'] === 'boolean' ? settings['update'] : undefined,
+    recreateDeleted: typeof settings['recreateDeleted'] === 'boolean' ? settings['recreateDeleted'] : undefined,
+    redisUrl: text('redis'),
+  };
+  return definedOnly(reused);
 }

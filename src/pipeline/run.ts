@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ImportError } from '../errors.js';
+import { releaseReportDir } from '../report/report-writer.js';
 import { silentLogger } from '../log/logger.js';
 import { Engine } from './engine.js';
 import type { RunOptions } from './options.js';
@@ -23,8 +24,8 @@ export function runPlan(options: RunOptions): Promise<RunSummary> {
   return run('plan', 'plan', options);
 }
 
-/** `runImport` restricted to `options.lines`, as `retry` runs it. */
-export function runImportOfLines(options: RunOptions & { lines: ReadonlySet<number> }): Promise<RunSummary> {
+/** `runImport` restricted to the rows `options.retryOf` left to retry, as `retry` runs it. */
+export function runImportOfRows(options: RunOptions & { retryOf: string }): Promise<RunSummary> {
   return run('import', 'retry', options);
 }
 
@@ -102,6 +103,7 @@ async function run(mode: RunMode, command: string, options: RunOptions): Promise
     }
     await context.source.close();
     await context.pacer.close();
+    await releaseReportDir(context.files);
   }
 }
 

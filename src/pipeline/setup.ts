@@ -17,12 +17,13 @@ import { compileMapping, loadMapping, type CompiledMapping } from '../mapping/in
 import type { MappingFile } from '../mapping/types.js';
 import { openCsv } from '../reader/index.js';
 import type { CsvSource } from '../reader/types.js';
-import { isFailedReport, prepareReportDir, refuseReadingTheReport, type ReportFiles } from '../report/report-writer.js';
+import { defaultReportDir, isFailedReport, prepareReportDir, refuseReadingTheReport, releaseReportDir, type ReportFiles } from '../report/report-writer.js';
 import { unescapeFormula } from '../report/escape.js';
 import { RateLimiter } from '../pacing/rate-limiter.js';
 import { connectSharedBudget, sharedBudgetId, type SharedBudget } from '../pacing/shared-budget.js';
 import { checkNamespace } from './namespace-check.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_RATE, DEFAULT_TIMEOUT_MS, type RunOptions } from './options.js';
+import { selectRetryRows } from './retry-selection.js';
 
 export type RunMode = 'import' | 'plan';
 
@@ -38,6 +39,8 @@ export interface RunContext {
   ledger: Ledger;
   files: ReportFiles;
   settings: RunSettings;
+  /** With `retryOf`: the identities of the rows to run again. */
+  retryIdentities: ReadonlySet<string> | undefined;
 }
 
 /** The settings of a run as recorded in summary.json and the ledger: never the API key. */
@@ -58,7 +61,9 @@ export interface RunSettings {
   delimiter: string;
   encoding: string;
   update: boolean;
-  lines: number | null;
+  recreateDeleted: boolean;
+  /** The results.csv whose rows `retry` ran again; null: every row. */
+  retryOf: string | null;
   /** The Redis the rate budget is shared through (`--redis`), without its password; null: not shared. */
   redis: string | null;
   /**
@@ -74,10 +79,6 @@ function positive(name: string, value: number | undefined, fallback: number, int
     throw new ImportError('usage', `--${name} must be a positive ${integer ? 'whole ' : ''}number, got ${String(value)}`);
   }
   return result;
-}
-
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
 }
 
 /** Opens and checks everything, in the order that fails fastest and writes least. */
@@ -161,6 +162,7 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
   const isReport = isFailedReport(opened.header);
   const source = isReport ? { ...opened, header: opened.header.map(unescapeFormula) } : opened;
   let ledger: Ledger | undefined;
+  let files: ReportFiles | undefined;
   try {
     // Before anything is asked of the API: a second run on the ledger stops (or waits) here.
     ledger = await openLedger(mode, command, statePath, options);
@@ -180,9 +182,10 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
     await checkScopes(client, scopesNeeded(compiled, options.update ?? true), options.signal);
     // The scope check gives up quietly on any failure, an abort included.
     throwIfInterrupted(options.signal);
-    const outDir = options.outDir ?? `lightfield-import-report/${timestamp(new Date())}-${command}`;
+    const retryIdentities = options.retryOf === undefined ? undefined : await selectRetryRows(options.retryOf, compiled, source, options.csvPath);
+    const outDir = options.outDir ?? defaultReportDir(command, new Date());
     refuseReadingTheReport(options.csvPath, outDir);
-    const files = await prepareReportDir(outDir);
+    files = await prepareReportDir(outDir, { unique: options.outDir === undefined });
     const settings: RunSettings = {
       command,
       csv: resolve(options.csvPath),
@@ -200,14 +203,16 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
       delimiter: source.delimiter,
       encoding: source.encoding,
       update: options.update ?? true,
-      lines: options.lines ? options.lines.size : null,
+      recreateDeleted: options.recreateDeleted ?? false,
+      retryOf: options.retryOf === undefined ? null : resolve(options.retryOf),
       redis: shared?.label ?? null,
       warnings,
     };
-    return { mode, options, source, mapping, compiled, definitions, client, pacer, ledger, files, settings };
+    return { mode, options, source, mapping, compiled, definitions, client, pacer, ledger, files, settings, retryIdentities };
   } catch (error) {
     ledger?.close();
     await source.close();
+    if (files) await releaseReportDir(files);
     throw options.signal?.aborted ? interrupted(options.signal, error) : error;
   }
 }

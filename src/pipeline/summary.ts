@@ -7,9 +7,10 @@ import { IMPORT_STATUSES, PLAN_STATUSES } from '../report/row-outcome.js';
 
 /**
  * Why a run stopped before its last row: Ctrl-C/SIGTERM, `--max-errors`, the key stopped working, or
- * the ledger or the report could not be written (disk full), or the shared rate budget (Redis) went away.
+ * the ledger or the report could not be written (disk full), or the shared rate budget (Redis) went
+ * away, or the CSV changed while it was read, or Lightfield stopped answering.
  */
-export type StopReason = 'signal' | 'max_errors' | 'auth' | 'storage' | 'rate_limiter';
+export type StopReason = 'signal' | 'max_errors' | 'auth' | 'storage' | 'rate_limiter' | 'source_changed' | 'outage';
 
 export interface RunSummary {
   command: string;

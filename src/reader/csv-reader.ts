@@ -12,6 +12,7 @@ import { pipeline, type Transform } from 'node:stream';
 import { CsvError } from 'csv-parse';
 import { ImportError } from '../errors.js';
 import { CSV_ENCODINGS, decodeText, detectEncoding, TranscodeToUtf8, Utf8Validator } from './decode.js';
+import { ChangeWatch, changeSince } from './change-watch.js';
 import { checkHeader } from './header.js';
 import { LineTracker } from './line-breaks.js';
 import { fileError, openFile, readStart, type OpenedFile } from './open-file.js';
@@ -25,6 +26,11 @@ const SAMPLE_BYTES = 64 * 1024;
 /** Read size: large enough that per-chunk costs vanish, small enough to keep memory flat. */
 const READ_CHUNK_BYTES = 64 * 1024;
 const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+/**
+ * A record still running on at this many times the maximum stops the reading: it is almost always a
+ * quote that is never closed (the rest of the file would become one cell), and memory must stay bounded.
+ */
+const RUNAWAY_FACTOR = 2;
 
 /** Opens a CSV file, reads its header and returns its records as a lazy stream. */
 export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
@@ -49,11 +55,12 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
     throw error;
   }
 
-  const stream = openRecordStream(file, { encoding, bomLength, parser: { delimiter, recordDelimiters, maxRecordBytes } });
+  const runawayBytes = maxRecordBytes * RUNAWAY_FACTOR;
+  const stream = openRecordStream(file, { path, encoding, bomLength, parser: { delimiter, recordDelimiters, stopAfterBytes: runawayBytes } });
   const lines = new LineTracker();
   let header: string[];
   try {
-    header = options.columns === undefined ? await readHeader(stream.rows, path, maxRecordBytes, lines) : [...options.columns];
+    header = options.columns === undefined ? await readHeader(stream.rows, path, runawayBytes, lines) : [...options.columns];
   } catch (error) {
     await stream.close();
     throw error;
@@ -65,6 +72,7 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
     lines,
     sawInvalidBytes: stream.sawInvalidBytes,
     maxRecordBytes,
+    runawayBytes,
   });
   return {
     header,
@@ -72,7 +80,7 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
     encoding,
     size: file.size,
     bytesRead: () => bomLength + stream.file.bytesRead,
-    records: readRecords(stream, builder, path),
+    records: readRecords(stream, builder, path, () => changeSince(file.handle, file, path)),
     close: stream.close,
   };
 }
@@ -89,19 +97,22 @@ interface RecordStream {
 }
 
 interface RecordStreamOptions {
+  path: string;
   encoding: CsvEncoding;
   bomLength: number;
   parser: ParserOptions;
 }
 
 function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): RecordStream {
-  const file = opened.handle.createReadStream({ start: options.bomLength, highWaterMark: READ_CHUNK_BYTES });
+  // The handle stays open after the last byte: the file is checked unchanged once more when its last row is taken.
+  const file = opened.handle.createReadStream({ start: options.bomLength, highWaterMark: READ_CHUNK_BYTES, autoClose: false });
   const validator = options.encoding === 'utf8' ? new Utf8Validator() : undefined;
   const decoder: Transform = validator ?? new TranscodeToUtf8(options.encoding);
   const parser = createParser(options.parser);
-  // Parse errors come out of the parser in order; read errors reach the consumer through the
-  // parser's iterator. The callback only keeps them from being unhandled.
-  pipeline(file, decoder, parser, () => undefined);
+  const watch = new ChangeWatch(opened.handle, opened, options.path);
+  // Parse errors come out of the parser in order; read errors (and a change of the file) reach the
+  // consumer through the parser's iterator. The callback only keeps them from being unhandled.
+  pipeline(file, watch, decoder, parser, () => undefined);
 
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -112,8 +123,9 @@ function openRecordStream(opened: OpenedFile, options: RecordStreamOptions): Rec
       else file.once('close', () => resolve());
       parser.destroy();
       decoder.destroy();
+      watch.destroy();
       file.destroy();
-    });
+    }).then(() => opened.handle.close());
     return closing;
   };
   return {
@@ -162,7 +174,17 @@ function headerParseError(error: unknown, path: string, maxRecordBytes: number):
   return new ImportError('csv_header', `${path}: the header cannot be read: ${error.message}`, { subject: path, cause: error });
 }
 
-async function* readRecords(stream: RecordStream, builder: RecordBuilder, path: string): AsyncGenerator<CsvRecord, void, undefined> {
+/**
+ * The records, each handed over once the next one is read: the last one (the one a writer still at
+ * work would have cut off) only once the file is checked unchanged since it was opened.
+ */
+async function* readRecords(
+  stream: RecordStream,
+  builder: RecordBuilder,
+  path: string,
+  changed: () => Promise<ImportError | undefined>,
+): AsyncGenerator<CsvRecord, void, undefined> {
+  let held: CsvRecord | undefined;
   try {
     for (;;) {
       let next: IteratorResult<ParserOutput>;
@@ -173,18 +195,31 @@ async function* readRecords(stream: RecordStream, builder: RecordBuilder, path: 
         if (stream.isClosed()) return;
         throw fileError(error, path);
       }
-      if (next.done === true || stream.isClosed()) return;
+      if (stream.isClosed()) return;
+      if (next.done === true) {
+        await throwIfChanged(changed);
+        if (held !== undefined) yield held;
+        return;
+      }
       if (isParseFailure(next.value)) {
         const last = builder.fromParserError(next.value.failure, next.value.emptyLines);
         if (last === undefined) throw fileError(next.value.failure, path);
+        await throwIfChanged(changed);
+        if (held !== undefined) yield held;
         yield last;
         return;
       }
-      yield builder.build(next.value);
+      if (held !== undefined) yield held;
+      held = builder.build(next.value);
     }
   } finally {
     await stream.close();
   }
+}
+
+async function throwIfChanged(changed: () => Promise<ImportError | undefined>): Promise<void> {
+  const change = await changed();
+  if (change) throw change;
 }
 
 function checkDelimiter(delimiter: string): string {

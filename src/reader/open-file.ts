@@ -9,6 +9,8 @@ export interface OpenedFile {
   handle: FileHandle;
   /** Size in bytes when opened. */
   size: number;
+  /** Modification time when opened, in epoch milliseconds. */
+  modifiedMs: number;
 }
 
 /** Opens `path` for reading; it must be a regular file. */
@@ -37,7 +39,7 @@ export async function openFile(path: string): Promise<OpenedFile> {
         subject: path,
       });
     }
-    return { handle, size: stats.size };
+    return { handle, size: stats.size, modifiedMs: stats.mtimeMs };
   } catch (error) {
     await handle.close();
     throw fileError(error, path);

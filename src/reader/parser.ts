@@ -33,7 +33,8 @@ export interface ParserOptions {
   delimiter: string;
   /** The characters that end a record outside quotes. */
   recordDelimiters: string[];
-  maxRecordBytes: number;
+  /** csv-parse gives up on a record longer than this (a runaway one: see the reader). */
+  stopAfterBytes: number;
 }
 
 /** A parser stream: UTF-8 bytes in, {@link ParserOutput} objects out. */
@@ -50,7 +51,7 @@ export function createParser(options: ParserOptions): Parser {
     skip_empty_lines: true,
     raw: true,
     bom: false,
-    max_record_size: options.maxRecordBytes,
+    max_record_size: options.stopAfterBytes,
   });
 }
 

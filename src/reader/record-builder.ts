@@ -1,6 +1,6 @@
 /**
  * Turns what csv-parse emits into {@link CsvRecord}s: the line where each record starts, its
- * cells fitted to the header, and the reason when it is malformed (so that the row ends
+ * cells lined up with the header, and the reason when it is malformed (so that the row ends
  * `invalid` in the report instead of disappearing). Also turns the parser's fatal errors (a
  * quote never closed, a record too long) into one last malformed record.
  *
@@ -9,7 +9,7 @@
  */
 import { CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { LineTracker, type RecordPosition } from './line-breaks.js';
+import { LineTracker, trimLineBreaksEnd, type RecordPosition } from './line-breaks.js';
 import { findQuotingProblem, type QuotingProblem } from './quoting.js';
 import type { ParsedRow } from './parser.js';
 import type { CsvRecord } from './types.js';
@@ -18,6 +18,10 @@ import { quoteText } from '../quote-text.js';
 type RecordError = NonNullable<CsvRecord['error']>;
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
+/** A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair: 2 units, 4 bytes). */
+const MAX_UTF8_BYTES_PER_CHARACTER = 3;
+/** Characters of a record the parser gave up on that are read into its cells for the report. */
+const SHOWN_OF_A_BROKEN_LINE = 64 * 1024;
 
 export interface RecordBuilderOptions {
   header: readonly string[];
@@ -26,8 +30,10 @@ export interface RecordBuilderOptions {
   lines: LineTracker;
   /** Whether invalid UTF-8 bytes have been read so far (always false for other encodings). */
   sawInvalidBytes: () => boolean;
-  /** The record length limit given to the parser, for the message when a record passes it. */
+  /** The longest record accepted, in bytes of its UTF-8 text. */
   maxRecordBytes: number;
+  /** The length at which the parser gave up on a record, for the message when one passes it. */
+  runawayBytes: number;
 }
 
 export class RecordBuilder {
@@ -36,6 +42,7 @@ export class RecordBuilder {
   readonly #lines: LineTracker;
   readonly #sawInvalidBytes: () => boolean;
   readonly #maxRecordBytes: number;
+  readonly #runawayBytes: number;
 
   constructor(options: RecordBuilderOptions) {
     this.#header = options.header;
@@ -43,6 +50,7 @@ export class RecordBuilder {
     this.#lines = options.lines;
     this.#sawInvalidBytes = options.sawInvalidBytes;
     this.#maxRecordBytes = options.maxRecordBytes;
+    this.#runawayBytes = options.runawayBytes;
   }
 
   /** The record for the next row the parser emitted. */
@@ -50,13 +58,14 @@ export class RecordBuilder {
     const { raw } = row;
     const position = this.#lines.locate(raw, row.emptyLines);
     const cellCount = row.record.length;
-    const cells = this.#fitToHeader(row.record);
+    const cells = this.#padToHeader(row.record);
 
     // In order of what the user should fix first: a stray quote is usually why a row is ragged.
     const quotingProblem = raw.includes('"', position.contentStart)
       ? findQuotingProblem(raw, position.contentStart, this.#delimiter)
       : undefined;
     const error =
+      this.#lengthError(raw, position) ??
       (quotingProblem && this.#quotingError(quotingProblem, position, cellCount)) ??
       (cellCount !== this.#header.length ? this.#raggedError(position, cellCount) : undefined) ??
       (this.#sawInvalidBytes() ? this.#encodingError(position, cells) : undefined);
@@ -71,9 +80,10 @@ export class RecordBuilder {
     if (!(error instanceof CsvError)) return undefined;
     const raw = typeof error['raw'] === 'string' ? error['raw'] : '';
     const position = this.#lines.locateUnfinished(raw, emptyLines);
-    const firstLine = raw.slice(position.contentStart, lineEnd(raw, position.contentStart));
-    // The record's cells as the user sees them on its first line; what the broken quote swallowed is in the message.
-    const cells = this.#fitToHeader(parseLeniently(firstLine, this.#delimiter));
+    // The record's cells as the user sees them on its first line (its start, when that line runs on
+    // for megabytes); what the broken quote swallowed is in the message.
+    const firstLine = raw.slice(position.contentStart, Math.min(lineEnd(raw, position.contentStart), position.contentStart + SHOWN_OF_A_BROKEN_LINE));
+    const cells = this.#padToHeader(parseLeniently(firstLine, this.#delimiter));
     const { line, lastLine } = position;
     if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
       const problem = findQuotingProblem(raw, position.contentStart, this.#delimiter);
@@ -95,18 +105,36 @@ export class RecordBuilder {
         error: {
           code: 'malformed_csv',
           message:
-            `line ${line}: this row is longer than ${formatBytes(this.#maxRecordBytes)} (a quote that is never closed, or not a CSV file?); ` +
-            'reading stopped here and the rest of the file was not read',
+            `line ${line}: this row runs on past ${formatBytes(this.#runawayBytes)}, twice the ${formatBytes(this.#maxRecordBytes)} a row may have: ` +
+            'a quote that is never closed, or not a CSV file? Reading stopped here and the rest of the file was not read',
         },
       };
     }
     return { line, cells, error: { code: 'malformed_csv', message: `line ${line}: ${error.message}; reading stopped here` } };
   }
 
-  /** Pads a short record with '' and cuts a long one, so that cells line up with the header. */
-  #fitToHeader(cells: string[]): string[] {
+  /** A record longer than the maximum; measured in bytes only when its characters could be that many. */
+  #lengthError(raw: string, position: RecordPosition): RecordError | undefined {
+    const characters = trimLineBreaksEnd(raw, position.contentStart) - position.contentStart;
+    if (characters * MAX_UTF8_BYTES_PER_CHARACTER <= this.#maxRecordBytes) return undefined;
+    const bytes = Buffer.byteLength(raw.slice(position.contentStart, position.contentStart + characters));
+    if (bytes <= this.#maxRecordBytes) return undefined;
+    const { line, lastLine } = position;
+    const span = lastLine > line ? ` (lines ${line}–${lastLine})` : '';
+    return {
+      code: 'record_too_long',
+      message:
+        `line ${line}: the row${span} is ${formatBytes(bytes, 1)} long, more than the ${formatBytes(this.#maxRecordBytes)} a row may have; ` +
+        'shorten its cells (the rows after it were read as usual)',
+    };
+  }
+
+  /**
+   * Pads a short record with '', so that cells line up with the header. A long one keeps its cells
+   * beyond the header: the report holds every cell of the source row.
+   */
+  #padToHeader(cells: string[]): string[] {
     const width = this.#header.length;
-    if (cells.length > width) cells.length = width;
     while (cells.length < width) cells.push('');
     return cells;
   }
@@ -168,7 +196,9 @@ function parseLeniently(line: string, delimiter: string): string[] {
   }
 }
 
-function formatBytes(bytes: number): string {
+/** `16 MiB`, `17.0 MiB` (with `decimals`), or `1000 bytes` below a MiB. */
+function formatBytes(bytes: number, decimals = 0): string {
   const mebibytes = bytes / (1024 * 1024);
+  if (decimals > 0 && mebibytes >= 1) return `${mebibytes.toFixed(decimals)} MiB`;
   return Number.isInteger(mebibytes) ? `${mebibytes} MiB` : `${bytes} bytes`;
 }

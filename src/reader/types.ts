@@ -10,9 +10,10 @@ export interface CsvReaderOptions {
   /** Text encoding of the file. A BOM (UTF-8, UTF-16LE or UTF-16BE) wins over this. @default 'utf8' */
   encoding?: CsvEncoding;
   /**
-   * The longest record accepted, in bytes. A longer one (usually a quote that is never closed,
-   * which makes the rest of the file one cell) ends the records with one `malformed_csv` record,
-   * so that memory stays bounded. @default 16 MiB
+   * The longest record accepted, in bytes of its UTF-8 text. A longer one is a `record_too_long`
+   * record and the records after it are read as usual; one still running on at twice this length
+   * (usually a quote that is never closed, which makes the rest of the file one cell) ends the
+   * records with one `malformed_csv` record, so that memory stays bounded. @default 16 MiB
    */
   maxRecordBytes?: number;
   /**
@@ -25,10 +26,13 @@ export interface CsvReaderOptions {
 /** One data record of the file. `line` is the 1-based physical line where the record starts. */
 export interface CsvRecord {
   line: number;
-  /** The cells, one per header column (padded with '' when a ragged row is short). */
+  /**
+   * The cells, one per header column (padded with '' when a ragged row is short), then the cells of
+   * a ragged row beyond the header, if any.
+   */
   cells: string[];
   /** Set when the record is malformed (ragged, bad quoting, undecodable bytes): the row must end `invalid`. */
-  error?: { code: 'ragged_row' | 'bad_quoting' | 'bad_encoding' | 'malformed_csv'; message: string };
+  error?: { code: 'ragged_row' | 'bad_quoting' | 'bad_encoding' | 'record_too_long' | 'malformed_csv'; message: string };
 }
 
 export interface CsvSource {

@@ -3,18 +3,21 @@
  * `failed.csv` (failed and invalid rows, re-importable with the same mapping) and, at the end,
  * `summary.json`. Nothing is held in memory beyond the stream buffers.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { open, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { ProblemGroup } from './problems.js';
 import { ImportError } from '../errors.js';
 import { escapeFormula } from './escape.js';
+import { placeExtraColumns, reportCsvFormat } from './extra-columns.js';
+import { PRIVATE_FILE_MODE, reportFiles, type ReportFiles } from './report-folder.js';
 import { FAILED_FILE_STATUSES, type RowOutcome } from './row-outcome.js';
 
 export type { RowOutcome } from './row-outcome.js';
+export { defaultReportDir, prepareReportDir, releaseReportDir, reportFiles, type ReportFiles } from './report-folder.js';
 
 export const RESULT_COLUMNS = [
   'line',
@@ -40,28 +43,6 @@ export const FAILED_COLUMNS = [
   'import_error_message',
 ] as const;
 
-/** File mode of every report file: they hold customer data, so the owner only. */
-const PRIVATE_FILE_MODE = 0o600;
-
-export interface ReportFiles {
-  dir: string;
-  results: string;
-  failed: string;
-  summary: string;
-  problems: string;
-}
-
-export function reportFiles(dir: string): ReportFiles {
-  const absolute = resolve(dir);
-  return {
-    dir: absolute,
-    results: join(absolute, 'results.csv'),
-    failed: join(absolute, 'failed.csv'),
-    summary: join(absolute, 'summary.json'),
-    problems: join(absolute, 'problems.csv'),
-  };
-}
-
 /** Whether a CSV header is that of a failed.csv this tool wrote (the input of a re-import). */
 export function isFailedReport(header: readonly string[]): boolean {
   return header.includes(FAILED_COLUMNS[FAILED_COLUMNS.length - 1]!);
@@ -83,18 +64,9 @@ export function refuseReadingTheReport(csvPath: string, outDir: string): void {
   }
 }
 
-/**
- * A CSV file written through csv-stringify: LF line ends, formula-escaped text cells, and a lone CR
- * quoted too (csv-stringify leaves it bare by default, and some readers take it for a line break).
- */
+/** A report CSV file written through csv-stringify, its text cells formula-escaped. */
 function csvFile(path: string, options: { delimiter: string; bom: boolean }): { stringifier: Stringifier; done: Promise<void> } {
-  const stringifier = stringify({
-    delimiter: options.delimiter,
-    bom: options.bom,
-    record_delimiter: 'unix',
-    quoted_match: /\r/,
-    cast: { string: escapeFormula },
-  });
+  const stringifier = stringify({ ...reportCsvFormat(options), cast: { string: escapeFormula } });
   const done = pipeline(stringifier, createWriteStream(path, { mode: PRIVATE_FILE_MODE }));
   return { stringifier, done };
 }
@@ -114,34 +86,16 @@ export function resultColumns(object = 'opportunity'): string[] {
   return RESULT_COLUMNS.map((column) => (column === 'opportunity_id' ? `${object}_id` : column));
 }
 
-/**
- * Checks that the report folder can be created and written, before the run sends anything
- * (design.md: an unwritable `--out` is exit 2 with nothing written to Lightfield).
- */
-export async function prepareReportDir(dir: string): Promise<ReportFiles> {
-  const files = reportFiles(dir);
-  try {
-    mkdirSync(files.dir, { recursive: true, mode: 0o700 });
-    // An earlier run's files go: the new ones are created owner-only (an existing file would keep
-    // its mode), and a stale summary.json cannot pass for this run's if this one is cut short.
-    await Promise.all([files.results, files.failed, files.summary, files.problems].map((file) => rm(file, { force: true })));
-    const probe = await open(files.results, 'w', PRIVATE_FILE_MODE);
-    await probe.close();
-  } catch (error) {
-    throw new ImportError('output_unwritable', `Cannot write the report folder ${files.dir}: ${(error as Error).message}`, {
-      subject: files.dir,
-      cause: error,
-    });
-  }
-  return files;
-}
-
 export class ReportWriter {
   readonly files: ReportFiles;
   readonly #results: { stringifier: Stringifier; done: Promise<void> };
   readonly #failed: { stringifier: Stringifier; done: Promise<void> };
   readonly #header: readonly string[];
+  readonly #failedDelimiter: string;
   #failedCount = 0;
+  /** The most cells beyond the header a row had (a ragged row); their columns are placed at close. */
+  #extraCount = 0;
+  #failedExtraCount = 0;
   /** The first write error (disk full…): kept, so that it stops the run instead of crashing the process. */
   #failure: ImportError | undefined;
 
@@ -151,7 +105,8 @@ export class ReportWriter {
     this.#results = csvFile(files.results, { delimiter: ',', bom: false });
     // UTF-8 with a BOM: the BOM wins over --encoding, so the file re-imports with the original
     // command's options whatever the source's encoding was.
-    this.#failed = csvFile(files.failed, { delimiter: options.sourceDelimiter ?? ',', bom: true });
+    this.#failedDelimiter = options.sourceDelimiter ?? ',';
+    this.#failed = csvFile(files.failed, { delimiter: this.#failedDelimiter, bom: true });
     this.#results.done.catch((error: unknown) => this.#fail(files.results, error));
     this.#failed.done.catch((error: unknown) => this.#fail(files.failed, error));
     this.#results.stringifier.write([...resultColumns(options.object), ...header]);
@@ -166,7 +121,8 @@ export class ReportWriter {
   /** Appends one row; resolves when the files can take more (backpressure to the pipeline). */
   async write(outcome: RowOutcome): Promise<void> {
     this.#throwIfFailed();
-    const cells = this.#cellsInHeaderShape(outcome.cells);
+    const { cells, extras } = this.#inHeaderShape(outcome.cells);
+    this.#extraCount = Math.max(this.#extraCount, extras.length);
     const problem = outcome.problem;
     const resultsOk = this.#results.stringifier.write([
       outcome.line,
@@ -181,11 +137,13 @@ export class ReportWriter {
       problem?.message ?? '',
       outcome.changes ?? '',
       ...cells,
+      ...extras,
     ]);
     let failedOk = true;
     if (FAILED_FILE_STATUSES.has(outcome.status)) {
       this.#failedCount += 1;
-      const hasNul = cells.some((cell) => cell.includes('\0'));
+      this.#failedExtraCount = Math.max(this.#failedExtraCount, extras.length);
+      const hasNul = [...cells, ...extras].some((cell) => cell.includes('\0'));
       const note = hasNul ? ' (NUL characters were removed from the cells written here)' : '';
       failedOk = this.#failed.stringifier.write([
         ...(hasNul ? cells.map((cell) => cell.replace(NUL, '')) : cells),
@@ -195,6 +153,7 @@ export class ReportWriter {
         problem?.code ?? '',
         problem?.param ?? '',
         `${problem?.message ?? ''}${note}`,
+        ...(hasNul ? extras.map((cell) => cell.replace(NUL, '')) : extras),
       ]);
     }
     if (!resultsOk) await drained(this.#results.stringifier);
@@ -210,6 +169,7 @@ export class ReportWriter {
       this.#failed.stringifier.end();
       await Promise.all([this.#results.done, this.#failed.done]);
       this.#throwIfFailed();
+      await this.#placeExtraColumns();
       const problems = (summary as { problems?: readonly ProblemGroup[] }).problems ?? [];
       await writeFile(this.files.problems, problemsCsv(problems), { mode: PRIVATE_FILE_MODE });
       await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
@@ -230,11 +190,26 @@ export class ReportWriter {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
-  #cellsInHeaderShape(cells: readonly string[]): readonly string[] {
-    if (cells.length === this.#header.length) return cells;
-    const shaped = cells.slice(0, this.#header.length);
-    while (shaped.length < this.#header.length) shaped.push('');
-    return shaped;
+  /** The cells under the header, and those of a ragged row beyond it. */
+  #inHeaderShape(cells: readonly string[]): { cells: readonly string[]; extras: readonly string[] } {
+    const width = this.#header.length;
+    if (cells.length === width) return { cells, extras: [] };
+    const shaped = cells.slice(0, width);
+    while (shaped.length < width) shaped.push('');
+    return { cells: shaped, extras: cells.slice(width) };
+  }
+
+  /** results.csv gets the extra columns at its end, failed.csv before its import_* columns. */
+  async #placeExtraColumns(): Promise<void> {
+    const width = this.#header.length;
+    if (this.#extraCount > 0) {
+      const resultsWidth = RESULT_COLUMNS.length + width;
+      await placeExtraColumns(this.files.results, { delimiter: ',', bom: false, width: resultsWidth, insertAt: resultsWidth, count: this.#extraCount });
+    }
+    if (this.#failedExtraCount > 0) {
+      const layout = { delimiter: this.#failedDelimiter, bom: true, width: width + FAILED_COLUMNS.length, insertAt: width, count: this.#failedExtraCount };
+      await placeExtraColumns(this.files.failed, layout);
+    }
   }
 }
 

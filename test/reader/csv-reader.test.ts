@@ -218,11 +218,11 @@ interface MalformedCase {
 describe('openCsv() - malformed records are kept, marked and followed by the rest', () => {
   const cases: MalformedCase[] = [
     {
-      name: 'short and long rows are padded and cut to the header',
+      name: 'a short row is padded to the header, a long one keeps its cells beyond it',
       content: 'Name,Amount,Stage\nAcme,1\nBeta,2,won,extra\nGamma,3,lost\n',
       records: [
         [2, ['Acme', '1', ''], 'ragged_row'],
-        [3, ['Beta', '2', 'won'], 'ragged_row'],
+        [3, ['Beta', '2', 'won', 'extra'], 'ragged_row'],
         [4, ['Gamma', '3', 'lost']],
       ],
       message: ['line 2 has 2 cells, the header has 3'],
@@ -272,14 +272,51 @@ describe('openCsv() - malformed records are kept, marked and followed by the res
     for (const words of message) expect(malformed?.error?.message).toContain(words);
   });
 
-  test('a record longer than maxRecordBytes ends the records with one malformed record at its line', async () => {
+  test('a record over maxRecordBytes is its own invalid record, and the records after it are read', async () => {
+    const content = `Name,Notes\nAcme,ok\nBeta,"${'x'.repeat(1500)}\nstill Beta"\nGamma,more\nDelta,last\n`;
+    const result = await readAll({ path: files.write(content), maxRecordBytes: 1000 });
+    expect(result.records.map((record) => [record.line, record.error?.code, record.cells[0]])).toEqual([
+      [2, undefined, 'Acme'],
+      [3, 'record_too_long', 'Beta'],
+      [5, undefined, 'Gamma'],
+      [6, undefined, 'Delta'],
+    ]);
+    expect(result.records[1]?.error?.message).toBe(
+      'line 3: the row (lines 3–4) is 1518 bytes long, more than the 1000 bytes a row may have; shorten its cells (the rows after it were read as usual)',
+    );
+  });
+
+  test('a 17 MiB record: invalid on its own, the rows after it read, in linear time', async () => {
+    const withRecordOf = (mebibytes: number): string =>
+      files.write(`Name,Notes\nAcme,ok\nBeta,"${'x'.repeat(mebibytes * 1024 * 1024)}"\nGamma,more\n`);
+    const timed = async (path: string): Promise<{ result: Awaited<ReturnType<typeof readAll>>; ms: number }> => {
+      const started = Date.now();
+      const result = await readAll({ path });
+      return { result, ms: Date.now() - started };
+    };
+    const half = await timed(withRecordOf(8.5));
+    const full = await timed(withRecordOf(17));
+
+    expect(full.result.records.map((record) => [record.line, record.error?.code, record.cells[0]])).toEqual([
+      [2, undefined, 'Acme'],
+      [3, 'record_too_long', 'Beta'],
+      [4, undefined, 'Gamma'],
+    ]);
+    expect(full.result.records[1]?.error?.message).toMatch(/^line 3: the row is 17\.0 MiB long, more than the 16 MiB a row may have/);
+    expect(half.result.records[1]?.error).toBeUndefined();
+    // Twice the length, about twice the time (the quadratic reading took ten times as long); the
+    // machine's load is the same for both, so the ratio holds where absolute times would not.
+    expect(full.ms).toBeLessThan(4 * half.ms + 2000);
+  }, 120_000);
+
+  test('a record that runs on past twice maxRecordBytes (a quote never closed) ends the records there', async () => {
     const content = `Name,Notes\nAcme,ok\nBeta,"${'x'.repeat(5000)}\nGamma,more\n`;
     const result = await readAll({ path: files.write(content), maxRecordBytes: 1000 });
     expect(result.records.map((record) => [record.line, record.error?.code])).toEqual([
       [2, undefined],
       [3, 'malformed_csv'],
     ]);
-    expect(result.records[1]?.error?.message).toMatch(/^line 3: .*longer than 1000 bytes/);
+    expect(result.records[1]?.error?.message).toMatch(/^line 3: this row runs on past 2000 bytes, twice the 1000 bytes a row may have: a quote that is never closed/);
   });
 });
 

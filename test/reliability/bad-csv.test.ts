@@ -50,6 +50,19 @@ const CASES: BadInputCase[] = [
     ],
   },
   {
+    name: 'money in another currency than the field\'s: those rows invalid, naming both; the field\'s own lands',
+    csv: `${HEADER},amount\n1,Deal one,Proposal,Initech,5 USD\n2,Deal two,Proposal,Initech,5 EUR\n3,Deal three,Proposal,Initech,€5\n4,Deal four,Proposal,Initech,$5\n`,
+    mapping: { ...MAPPING, fields: { ...MAPPING.fields, amount: 'amount' } },
+    code: 1,
+    rows: [
+      [2, 'created'],
+      [3, 'invalid', 'column "amount": "5 EUR" is not an amount in USD, the currency of amount: it is marked EUR'],
+      [4, 'invalid', 'it is marked €, and Lightfield does not convert currencies'],
+      [5, 'created'],
+    ],
+    check: ({ emulator }) => expect(emulator.opportunities().map((record) => record.fields['amount']?.value)).toEqual([5, 5]),
+  },
+  {
     name: 'a quote that is never closed swallows the rest of the file into one invalid row',
     csv: `${HEADER}\n1,Deal one,Proposal,Initech\n2,"Deal two,Proposal,Initech\n3,Deal three,Proposal,Initech\n`,
     code: 1,

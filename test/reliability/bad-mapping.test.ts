@@ -85,6 +85,18 @@ const CASES: BadInputCase[] = [
     ],
     check: ({ results }) => expect(results?.[1]?.join(',')).toContain('Closed Won'),
   },
+  {
+    name: 'a mapping declaring EUR amounts for the USD amount field: every row invalid in the plan, saying why',
+    command: 'plan',
+    csv: `${HEADER},amount\n1,Deal one,Proposal,Initech,5\n2,Deal two,Proposal,Initech,7\n`,
+    mapping: { ...MAPPING, fields: { ...MAPPING.fields, amount: { column: 'amount', currency: 'EUR' } } },
+    code: 1,
+    rows: [
+      [2, 'invalid', 'the mapping says this column holds EUR amounts ("currency": "EUR") and Lightfield does not convert currencies'],
+      [3, 'invalid', 'is not an amount in USD, the currency of amount'],
+    ],
+    check: ({ emulator }) => expect(emulator.stats().requests.write).toBe(0),
+  },
 ];
 
 describe('bad mapping files: what the user gets', () => {
