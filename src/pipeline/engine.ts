@@ -302,7 +302,7 @@ async function withLookupProblems(row: InvalidRowWithLookups, resolver: LookupRe
 
 /** The ledger cannot be read or written (disk full, I/O error). */
 function isStorageError(error: unknown): boolean {
-  return error instanceof ImportError && error.code === 'state_unwritable';
+  return error instanceof ImportError && (error.code === 'state_unwritable' || error.code === 'state_damaged');
 }
 
 function isBlank(cells: readonly string[]): boolean {

@@ -71,7 +71,7 @@ export function describeFailure(error: unknown): SendFailure {
  * Undefined for anything else (a bug), which the caller reports as an internal error.
  */
 export function interruptedRow(error: unknown): { status: RowStatus; problem: RowProblem } | undefined {
-  if (error instanceof ImportError && error.code === 'state_unwritable') {
+  if (error instanceof ImportError && (error.code === 'state_unwritable' || error.code === 'state_damaged')) {
     return {
       status: 'failed',
       problem: {
