@@ -112,7 +112,7 @@ test('retry keeps the earlier run\'s --no-update and --base-url unless its own c
   expect(retried.stderr).toBe('');
   expect(retried.code).toBe(0);
   const results = workspace.readCsv('retried/results.csv');
-  expect(results.map((row) => [row['Record ID'], row['status'], row['error_code']])).toEqual([['R1', 'unchanged', 'no_update']]);
+  expect(results.map((row) => [row['Record ID'], row['status'], row['error_code']])).toEqual([['R1', 'skipped_existing', 'exists']]);
   expect(emulator.stats().requests.write).toBe(writesBefore);
   expect(fieldValue(recordByLegacyId(emulator, 'R1'), 'amount')).toBe(100);
   const summary = workspace.readJson<{ settings: { update: boolean; baseUrl: string; rate: number } }>('retried/summary.json');

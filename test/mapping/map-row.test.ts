@@ -50,9 +50,10 @@ describe('mapRow()', () => {
         code: 'unknown_option',
         param: 'Deal Stage',
         message: expect.stringMatching(/^column "Deal Stage": "Won-ish" is not an option of \$stage \(options: "Prospecting",/),
+        value: 'Won-ish',
       },
-      { type: 'invalid_value', code: 'not_a_number', param: 'Amount', message: 'column "Amount": "12,5x" is not a number (decimal separator ",")' },
-      { type: 'invalid_value', code: 'bad_date', param: 'Close Date', message: 'column "Close Date": "2026-01-12" is not a date in the format "dd/MM/yyyy"' },
+      { type: 'invalid_value', code: 'not_a_number', param: 'Amount', message: 'column "Amount": "12,5x" is not a number (decimal separator ",")', value: '12,5x' },
+      { type: 'invalid_value', code: 'bad_date', param: 'Close Date', message: 'column "Close Date": "2026-01-12" is not a date in the format "dd/MM/yyyy"', value: '2026-01-12' },
       { type: 'missing_value', code: 'missing_value', param: 'Company ID', message: 'column "Company ID": empty, but $account is required' },
     ]);
   });
