@@ -103,15 +103,7 @@ export class RowImporter {
     if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem, problems: resolved.problems });
     const key = deletedId === undefined ? createKey(this.#deps.namespace, row) : recreateKey(this.#deps.namespace, row, deletedId);
     const body = createBody(row, resolved.ids, this.#deps.definitions);
-    this.#deps.ledger.markInFlight({
-      namespace: this.#deps.namespace,
-      identity: row.identity,
-      payloadHash: row.payloadHash,
-      payload: row.payload,
-      requestBody: JSON.stringify(body),
-      operation: 'create',
-      idempotencyKey: key,
-    });
+    this.#markInFlight(row, body, 'create', key);
     const sent = await this.#send(() => this.#deps.client.createRecord(this.#collection, body, this.#writeOptions(key)));
     return this.#answered(row, 'created', sent, key, attemptsBefore);
   }
@@ -130,19 +122,23 @@ export class RowImporter {
     }
     const key = idempotencyKey(namespace, row.identity, `${row.payloadHash}:match-update-of:${record.id}:${record.updatedAt ?? record.createdAt}`);
     const body = updateBody(row, changed, matched.ids, definitions, OBJECTS[this.#deps.object].updatesRelationshipsBy);
-    ledger.markInFlight({
-      namespace,
+    this.#markInFlight(row, body, 'update', key, { id: record.id, httpLink: record.httpLink });
+    const sent = await this.#send(() => this.#deps.client.updateRecord(this.#collection, record.id, body, this.#writeOptions(key)));
+    return { ...this.#answered(row, 'updated', sent, key, 0), changes: matched.changes };
+  }
+
+  /** Committed before the request goes out: a crash after it leaves the row in flight, resent with its key. */
+  #markInFlight(row: ReadyRow, body: unknown, operation: 'create' | 'update', key: string, record?: { id: string; httpLink: string | null }): void {
+    this.#deps.ledger.markInFlight({
+      namespace: this.#deps.namespace,
       identity: row.identity,
       payloadHash: row.payloadHash,
       payload: row.payload,
       requestBody: JSON.stringify(body),
-      operation: 'update',
+      operation,
       idempotencyKey: key,
-      opportunityId: record.id,
-      httpLink: record.httpLink,
+      ...(record ? { opportunityId: record.id, httpLink: record.httpLink } : {}),
     });
-    const sent = await this.#send(() => this.#deps.client.updateRecord(this.#collection, record.id, body, this.#writeOptions(key)));
-    return { ...this.#answered(row, 'updated', sent, key, 0), changes: matched.changes };
   }
 
   #matchContext(): MatchContext {
@@ -162,17 +158,7 @@ export class RowImporter {
     if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: attemptsBefore, problem: resolved.problem, problems: resolved.problems, entry });
     const key = updateKey(this.#deps.namespace, row, entry);
     const body = updateBody(row, changed, resolved.ids, this.#deps.definitions, OBJECTS[this.#deps.object].updatesRelationshipsBy);
-    this.#deps.ledger.markInFlight({
-      namespace: this.#deps.namespace,
-      identity: row.identity,
-      payloadHash: row.payloadHash,
-      payload: row.payload,
-      requestBody: JSON.stringify(body),
-      operation: 'update',
-      idempotencyKey: key,
-      opportunityId,
-      httpLink: entry.httpLink,
-    });
+    this.#markInFlight(row, body, 'update', key, { id: opportunityId, httpLink: entry.httpLink });
     const sent = await this.#send(() => this.#deps.client.updateRecord(this.#collection, opportunityId, body, this.#writeOptions(key)));
     if (!sent.ok && sent.deleted === true) return this.#deleted(row, opportunityId, this.#answered(row, 'updated', sent, key, attemptsBefore));
     return { ...this.#answered(row, 'updated', sent, key, attemptsBefore), changes: changesFromLedger(entry.payload, row, changed, this.#deps.definitions) };

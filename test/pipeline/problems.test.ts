@@ -1,13 +1,12 @@
 /**
  * Problems grouped with ready fixes, and every problem of a row at once (issue "From a raw export to a
- * clean plan"): a plan over an export with six kinds of problems, against the emulator.
+ * clean plan"): a plan over an export with six kinds of problems, against the context.emulator.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { runPlan } from '../../src/pipeline/run.js';
-import { startEmulator } from '../../src/emulator/index.js';
-import type { RunningEmulator } from '../../src/emulator/options.js';
-import { createWorkspace, csvText, type Workspace } from '../helpers/workspace.js';
+import { useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
+import { csvText } from '../helpers/workspace.js';
 
 const MAPPING = {
   object: 'opportunity',
@@ -54,30 +53,15 @@ const ROWS = [
   row(13, { Amount: '1,5x', Owner: 'ghost@example.com' }),
 ];
 
-let emulator: RunningEmulator;
-let workspace: Workspace;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rate: 500, readRate: 500, searchRate: 500 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.reset();
-  workspace = createWorkspace();
-});
-afterEach(() => {
-  workspace.remove();
-});
+const context = useEmulatorWorkspace({ rate: 500, readRate: 500, searchRate: 500 });
 
 function options(mapping: unknown, report: string) {
   return {
-    csvPath: workspace.write('export.csv', csvText([HEADER, ...ROWS])),
-    mappingPath: workspace.writeJson(`${report}.json`, mapping),
-    outDir: workspace.path(report),
-    statePath: workspace.path('state.db'),
-    baseUrl: emulator.url,
+    csvPath: context.workspace.write('export.csv', csvText([HEADER, ...ROWS])),
+    mappingPath: context.workspace.writeJson(`${report}.json`, mapping),
+    outDir: context.workspace.path(report),
+    statePath: context.workspace.path('state.db'),
+    baseUrl: context.emulator.url,
     apiKey: 'sk_lf_problems',
   };
 }
@@ -108,7 +92,7 @@ describe('grouped problems', () => {
     expect(groups.get('lookup_not_found@Owner')).toMatchObject({ count: 2, lines: [11, 14] });
     expect(groups.get('not_a_number@Probability')).toMatchObject({ count: 2, lines: [12, 13], values: ['\\N'] });
 
-    const csv = readFileSync(workspace.path('plan/problems.csv'), 'utf8').split('\n');
+    const csv = readFileSync(context.workspace.path('plan/problems.csv'), 'utf8').split('\n');
     expect(csv[0]).toBe('code,column,count,lines,values,hint');
     expect(csv.filter((line) => line.startsWith('unknown_option,Stage,3,3 4 5,'))).toHaveLength(1);
     expect(summary.exitCode).toBe(1);
@@ -116,7 +100,7 @@ describe('grouped problems', () => {
 
   test('a row with a bad amount and an unknown owner reports both in one run', async () => {
     await runPlan(options(MAPPING, 'plan'));
-    const r13 = workspace.readCsv('plan/results.csv').find((result) => result['Record ID'] === 'R13')!;
+    const r13 = context.workspace.readCsv('plan/results.csv').find((result) => result['Record ID'] === 'R13')!;
     expect(r13['status']).toBe('invalid');
     expect(r13['error_message']).toContain('"1,5x"');
     expect(r13['error_message']).toContain('ghost@example.com');
@@ -130,7 +114,7 @@ describe('grouped problems', () => {
 
     const fixed = { ...MAPPING, fields: { ...MAPPING.fields, $stage: { column: 'Stage', values } } };
     const second = await runPlan(options(fixed, 'plan-fixed'));
-    const statuses = new Map(workspace.readCsv('plan-fixed/results.csv').map((result) => [result['Record ID'], result['status']]));
+    const statuses = new Map(context.workspace.readCsv('plan-fixed/results.csv').map((result) => [result['Record ID'], result['status']]));
     for (const id of ['R2', 'R3', 'R4']) expect(statuses.get(id)).toBe('would_create');
     expect(second.problems.some((group) => group.code === 'unknown_option')).toBe(false);
   });
@@ -138,7 +122,7 @@ describe('grouped problems', () => {
   test('a cell changed by "round" is never silent: the row says so in its changes column', async () => {
     const rounding = { ...MAPPING, fields: { ...MAPPING.fields, amount: { column: 'Amount', round: 2 } } };
     const summary = await runPlan(options(rounding, 'plan-round'));
-    const r7 = workspace.readCsv('plan-round/results.csv').find((result) => result['Record ID'] === 'R7')!;
+    const r7 = context.workspace.readCsv('plan-round/results.csv').find((result) => result['Record ID'] === 'R7')!;
     expect(r7['status']).toBe('would_create');
     expect(r7['changes']).toContain('"12.345"');
     expect(summary.problems.some((group) => group.code === 'too_many_decimals')).toBe(false);
