@@ -1,19 +1,19 @@
 /**
  * The benchmark suite: `npm run bench` (build, then this file; `npm run bench -- --results
  * bench/RESULTS.md` also records the table there), or `node bench/run.js [scenario…]` for some
- * scenarios only. Starts the emulator in this process, runs the real CLI (and baselines) as child
- * processes, and prints one table: every figure is measured in this run, ratios from measurements
- * taken side by side.
+ * scenarios only. Starts the emulator in this process, runs the real CLI as child processes (and, for
+ * the shared budget, a redis-server on a loopback port), and prints one table: every figure is
+ * measured in this run, comparisons from measurements taken side by side.
  *
  * Generated inputs go to a temporary folder that is removed at the end.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.js';
 
 /** In the order they run; each is `bench/scenarios/<name>.js`, exporting `run(context)` → table rows. */
-const SCENARIOS = ['ceiling', 'limit-change', 'naive', 'high-rate', 'rerun', 'local-overhead', 'startup'];
+const SCENARIOS = ['ceiling', 'limit-change', 'shared-budget', 'rerun', 'local-overhead', 'startup'];
 
 function parseArguments(argv) {
   const chosen = [];
@@ -51,6 +51,8 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'lightfield-bench-'));
   const emulator = await startEmulator({ rate: 25 });
   const rows = [];
+  // Other tenants of a shared machine take CPU time from timing-sensitive figures: say how busy it was.
+  const loadAtStart = loadavg()[0];
   const startedAt = performance.now();
   try {
     for (const name of names) {
@@ -69,7 +71,8 @@ async function main() {
   const info = machine();
   const totalSeconds = (performance.now() - startedAt) / 1000;
   const text = [
-    `Machine: ${info.nproc} CPUs (${info.cpu}), Node ${info.node}, ${info.date}; bench took ${totalSeconds.toFixed(0)} s.`,
+    `Machine: ${info.nproc} CPUs (${info.cpu}), Node ${info.node}, ${info.date}; bench took ${totalSeconds.toFixed(0)} s; ` +
+      `1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.`,
     '',
     table(rows),
     '',
@@ -101,7 +104,7 @@ function writeResults(path, text) {
       '# Benchmark results',
       '',
       'The latest `npm run bench -- --results bench/RESULTS.md`: the emulator runs in the bench process, the',
-      'importer (`node bin/lightfield-import.js`) and the baselines in child processes. Ratios compare figures',
+      'importer (`node bin/lightfield-import.js`) in child processes. Comparisons are between figures',
       'measured side by side in the same run; repeated figures are medians.',
       '',
       block,

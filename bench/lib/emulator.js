@@ -70,3 +70,26 @@ export function lastArrival(samples) {
 export function firstArrival(samples) {
   return samples.find((sample) => sample.writes > 0)?.at ?? 0;
 }
+
+/**
+ * One time per write arrival: each write is placed at the first sample that counted it, so a time is
+ * at most one sampling interval late.
+ */
+export function arrivalTimes(samples) {
+  const times = [];
+  for (let index = 1; index < samples.length; index += 1) {
+    for (let count = samples[index - 1].writes; count < samples[index].writes; count += 1) times.push(samples[index].at);
+  }
+  return times;
+}
+
+/** The most arrivals within any window of `windowMs` (half-open), over sorted times. */
+export function busiestWindow(times, windowMs) {
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end += 1) {
+    while (times[end] - times[start] >= windowMs) start += 1;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}

@@ -17,10 +17,10 @@ const TAGS = ['Partner;SMB', 'Enterprise', 'Renewal', ''];
 
 export const HEADER = 'Record ID;Deal Name;Deal Stage;Amount;Close Date;Company;Deal Owner;Priority;Tags;Next Step';
 
-/** The data line of row `index` (0-based); `variant` changes the amount, to make a changed file. */
-export function rowLine(index, variant = 0) {
+/** The data line of row `index` (0-based). */
+export function rowLine(index) {
   const company = COMPANIES[index % COMPANIES.length];
-  const thousands = 1 + ((index * 7 + variant) % 97);
+  const thousands = 1 + ((index * 7) % 97);
   const cents = String((index * 13) % 100).padStart(2, '0');
   const day = String(1 + (index % 28)).padStart(2, '0');
   const month = String(1 + (index % 12)).padStart(2, '0');
@@ -39,13 +39,16 @@ export function rowLine(index, variant = 0) {
   ].join(';');
 }
 
-/** Writes `rows` data rows to `path`; resolves with the file's size in bytes. */
-export async function generateCsv(path, rows, variant = 0) {
+/**
+ * Writes `rows` data rows to `path`, rows `first` … `first + rows - 1` (files for importers running
+ * side by side get disjoint identities); resolves with the file's size in bytes.
+ */
+export async function generateCsv(path, rows, first = 0) {
   const out = createWriteStream(path);
   out.write(`${HEADER}\n`);
   let chunk = '';
-  for (let index = 0; index < rows; index += 1) {
-    chunk += `${rowLine(index, variant)}\n`;
+  for (let index = first; index < first + rows; index += 1) {
+    chunk += `${rowLine(index)}\n`;
     if (chunk.length > 1 << 16) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';

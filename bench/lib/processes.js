@@ -1,6 +1,6 @@
 /**
- * Runs measured child processes: the real CLI (`node bin/lightfield-import.js`) and the bench's own
- * helper scripts. Reports wall time (spawn to exit) and, when asked, the child's peak RSS.
+ * Runs measured child processes: the real CLI (`node bin/lightfield-import.js`). Reports wall time
+ * (spawn to exit) and, when asked, the child's peak RSS.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -21,17 +21,16 @@ let rssFiles = 0;
  * Spawns `node [--import report-rss] script ...args` and resolves when it exits.
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string, seconds: number, maxRssMb?: number }>}
  */
-export function runNode(script, args, { measureRss = false, env = {}, nodeOptions = [], onStart } = {}) {
+export function runNode(script, args, { measureRss = false, env = {} } = {}) {
   const rssFile = measureRss ? join(tmpdir(), `lightfield-bench-rss-${process.pid}-${rssFiles++}`) : undefined;
   const childEnv = { ...process.env };
   delete childEnv.LIGHTFIELD_API_KEY;
   delete childEnv.LIGHTFIELD_BASE_URL;
   Object.assign(childEnv, env);
   if (rssFile) childEnv.BENCH_RSS_FILE = rssFile;
-  const nodeArgs = [...nodeOptions, ...(rssFile ? ['--import', RSS_HOOK] : []), script, ...args];
+  const nodeArgs = [...(rssFile ? ['--import', RSS_HOOK] : []), script, ...args];
   const startedAt = performance.now();
   const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  onStart?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -61,9 +60,9 @@ export function runNode(script, args, { measureRss = false, env = {}, nodeOption
  * Runs `lightfield-import <command> ... --json` and returns its parsed summary.
  * @param {string[]} args command and options, without --json
  */
-export async function runCli(args, { baseUrl, measureRss = false, onStart, expectCodes = [0] } = {}) {
+export async function runCli(args, { baseUrl, measureRss = false, expectCodes = [0] } = {}) {
   const env = baseUrl ? { LIGHTFIELD_API_KEY: API_KEY, LIGHTFIELD_BASE_URL: baseUrl } : {};
-  const result = await runNode(BIN, [...args, '--json', '--log-level', 'warn'], { measureRss, env, onStart });
+  const result = await runNode(BIN, [...args, '--json', '--log-level', 'warn'], { measureRss, env });
   if (!expectCodes.includes(result.code)) {
     throw new Error(`lightfield-import ${args.join(' ')} exited ${result.code}\n${result.stdout.slice(0, 2000)}\n${result.stderr}`);
   }
