@@ -33,21 +33,22 @@ export function diffAgainstRecord(
 ): { changed: ChangedKeys; changes: string } {
   const changed: ChangedKeys = { fields: [], relationships: [] };
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(row.fields)) {
+  // Keys in order, as in changesFromLedger: a change reads the same whichever path found it.
+  for (const key of Object.keys(row.fields).sort()) {
+    const value = row.fields[key];
     const definition = definitions.fieldDefinitions[key];
     const stored = record.fields[key]?.value;
     if (sameFieldValue(definition, value, stored)) continue;
     changed.fields.push(key);
     parts.push(`${key}: ${shownValue(definition, stored)} → ${shownValue(definition, value)}`);
   }
-  for (const [key, wanted] of Object.entries(ids)) {
+  for (const key of Object.keys(ids).sort()) {
+    const wanted = ids[key]!;
     const stored = record.relationships[key]?.values;
     if (sameRelationship(wanted, stored)) continue;
     changed.relationships.push(key);
     parts.push(`${key}: ${stored?.join(', ') || '(empty)'} → ${shownRelationship(row.relationships[key])}`);
   }
-  changed.fields.sort();
-  changed.relationships.sort();
   return { changed, changes: parts.join('; ') };
 }
 
