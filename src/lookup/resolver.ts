@@ -194,7 +194,7 @@ export class LookupResolver {
     if (entry === undefined) {
       const first =
         lastRun === undefined
-          ? `nothing has been imported under namespace "${namespace}" with this ledger: import the ${input.object}s file first (same --state), then this one again`
+          ? `nothing has been imported under namespace "${namespace}" with this ledger: import the ${pluralOf(input.object)} file first (same --state), then this one again`
           : `no row with that source ID was imported under namespace "${namespace}"${source}: import the ${input.object} first, then this file again`;
       return failure('source_id_not_imported', input.column, `column "${input.column}" (${key}): ${input.object} "${input.value}": ${first}`);
     }
@@ -245,6 +245,11 @@ export class LookupResolver {
       if (page.data.data.length < pageSize) return found;
     }
   }
+}
+
+/** `opportunity` → `opportunities`, for messages. */
+function pluralOf(object: LookupObject): string {
+  return object === 'member' ? 'members' : OBJECTS[object].collection;
 }
 
 function failure(code: string, column: string, message: string): Resolution {

@@ -1,0 +1,106 @@
+/**
+ * Shared pieces of the migration tests: an emulator serving an org with no accounts and no contacts
+ * (members stay: owners are looked up among them), the built CLI run against it with one ledger per
+ * workspace, and readers of what landed in the emulator (never the importer's own report).
+ */
+import { expect } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/options.js';
+import type { Entity } from '../../src/lightfield/types.js';
+import { runCliProcess, type CliResult } from '../helpers/cli.js';
+import { FAST_EMULATOR } from '../helpers/emulator-workspace.js';
+import type { Workspace } from '../helpers/workspace.js';
+
+export const API_KEY = 'sk_lf_migration_test_key';
+
+/** A fresh Lightfield org: the seeded members, no accounts, no contacts, no opportunities. */
+export const EMPTY_ORG: EmulatorOptions = { ...FAST_EMULATOR, accounts: [], contacts: [] };
+
+/** A file of the repository (a fixture or an example mapping). */
+export function repositoryFile(path: string): string {
+  return fileURLToPath(new URL(`../../${path}`, import.meta.url));
+}
+
+export interface CliRun {
+  command: 'import' | 'plan';
+  csv: string;
+  mapping: string;
+  /** Report folder, inside the workspace. */
+  out: string;
+  extra?: string[];
+}
+
+/** Runs `import` or `plan` through the built CLI, with the workspace's ledger, as a user would. */
+export function runCommand(workspace: Workspace, emulator: RunningEmulator, run: CliRun): Promise<CliResult> {
+  return runCliProcess(
+    [
+      run.command,
+      run.csv,
+      '-m',
+      run.mapping,
+      '-o',
+      workspace.path(run.out),
+      '--state',
+      workspace.path('state.db'),
+      '--base-url',
+      emulator.url,
+      '--rate',
+      '500',
+      '--log-level',
+      'error',
+      ...(run.extra ?? []),
+    ],
+    { cwd: workspace.dir, env: { LIGHTFIELD_API_KEY: API_KEY } },
+  );
+}
+
+/** Fails with the CLI's output when the exit code is not the expected one. */
+export function expectExit(result: CliResult, code: number): void {
+  if (result.code !== code) {
+    throw new Error(`expected exit ${code}, got ${String(result.code)} (${String(result.signal)})\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  }
+}
+
+export function fieldOf(record: Entity, key: string): unknown {
+  return record.fields[key]?.value;
+}
+
+/** The IDs a record links through a relationship. */
+export function linkedIds(record: Entity, key: string): string[] {
+  return record.relationships[key]?.values ?? [];
+}
+
+/** Case- and whitespace-insensitive, as the importer matches names. */
+export function normalizedName(text: string): string {
+  return text.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Records of a type by a text field (e.g. `legacyId`); fails when two records share a value (created twice). */
+export function recordsBy(emulator: RunningEmulator, objectType: 'opportunity' | 'account' | 'contact' | 'note', key: string): Map<string, Entity> {
+  const records = emulator.records(objectType);
+  const byKey = new Map<string, Entity>();
+  const twice: string[] = [];
+  for (const record of records) {
+    const value = fieldOf(record, key);
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    if (byKey.has(text)) twice.push(text);
+    byKey.set(text, record);
+  }
+  expect(twice).toEqual([]);
+  return byKey;
+}
+
+/** Account names by account ID, normalised. */
+export function accountNamesById(emulator: RunningEmulator): Map<string, string> {
+  return new Map(emulator.records('account').map((account) => [account.id, normalizedName(String(fieldOf(account, '$name')))]));
+}
+
+/** Each opportunity's (or contact's, or note's) linked records through `key`, named by `nameOf` and keyed by `keyOf`. */
+export function linksOf(records: readonly Entity[], key: string, keyOf: (record: Entity) => string, nameOf: (id: string) => string | undefined): Record<string, Array<string | undefined>> {
+  return Object.fromEntries(records.map((record) => [keyOf(record), linkedIds(record, key).map(nameOf).sort()]));
+}
+
+/** Member IDs by their email, from what the emulator serves. */
+export function memberEmailsById(emulator: RunningEmulator): Map<string, string> {
+  return new Map(emulator.seedData().members.map((member) => [member.id, member.email]));
+}
