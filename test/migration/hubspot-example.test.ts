@@ -40,33 +40,33 @@ describe('the HubSpot export, from an empty org', () => {
     expectExit(await run('import', DEALS, 'deals'), 0);
     expectExit(await run('import', NOTES, 'notes'), 0);
 
-    // Four companies from companies.csv, three more made by the deals, "stark industries" once.
+    // Four companies from companies.csv, three more made by the deals, "oscorp industries" once.
     const accountNames = accountNamesById(org.emulator);
     expect([...accountNames.values()].sort()).toEqual([
-      'acme solar',
-      'hooli',
-      'initech',
-      'pied piper',
-      'stark industries',
-      'umbrella corporation',
-      'wayne enterprises',
+      'bluth company',
+      'dunder mifflin',
+      'massive dynamic',
+      'oscorp industries',
+      'prestige worldwide',
+      'soylent corp',
+      'sterling cooper',
     ]);
     const accounts = org.emulator.records('account');
     const websiteOf = (name: string): unknown => fieldOf(accounts.find((account) => accountNames.get(account.id) === name)!, '$website');
     // A created company gets the deal row's domain.
-    expect(websiteOf('stark industries')).toEqual(['https://starkindustries.com']);
-    expect(websiteOf('umbrella corporation')).toEqual(['https://umbrella-corp.com']);
+    expect(websiteOf('oscorp industries')).toEqual(['https://oscorp.com']);
+    expect(websiteOf('soylent corp')).toEqual(['https://soylentcorp.com']);
 
     const deals = [...recordsBy(org.emulator, 'opportunity', 'legacyId').values()];
     expect(linksOf(deals, '$account', dealSourceId, (id) => accountNames.get(id))).toEqual({
-      '9120001': ['initech'],
-      '9120002': ['hooli'],
-      '9120003': ['pied piper'],
-      '9120004': ['stark industries'],
-      '9120005': ['wayne enterprises'],
-      '9120006': ['acme solar'],
-      '9120007': ['stark industries'],
-      '9120008': ['umbrella corporation'],
+      '9120001': ['dunder mifflin'],
+      '9120002': ['bluth company'],
+      '9120003': ['sterling cooper'],
+      '9120004': ['oscorp industries'],
+      '9120005': ['prestige worldwide'],
+      '9120006': ['massive dynamic'],
+      '9120007': ['oscorp industries'],
+      '9120008': ['soylent corp'],
     });
     const emails = memberEmailsById(org.emulator);
     expect(linksOf(deals, '$owner', dealSourceId, (id) => emails.get(id))).toEqual({
@@ -82,10 +82,10 @@ describe('the HubSpot export, from an empty org', () => {
     });
     const companies = accounts.filter((account) => fieldOf(account, 'legacyId') !== null);
     expect(linksOf(companies, '$owner', (record) => String(fieldOf(record, '$name')), (id) => emails.get(id))).toEqual({
-      Initech: ['ada.lovelace@example.com'],
-      Hooli: ['grace.hopper@example.com'],
-      'Pied Piper': ['alan.turing@example.com'],
-      'Wayne Enterprises': ['katherine.johnson@example.com'],
+      'Dunder Mifflin': ['ada.lovelace@example.com'],
+      'Bluth Company': ['grace.hopper@example.com'],
+      'Sterling Cooper': ['alan.turing@example.com'],
+      'Prestige Worldwide': ['katherine.johnson@example.com'],
     });
 
     const dealSourceIds = new Map(deals.map((deal) => [deal.id, dealSourceId(deal)]));
@@ -138,11 +138,11 @@ describe('the HubSpot export, from an empty org', () => {
       '9120001': '',
       '9120002': '',
       '9120003': '',
-      '9120004': 'would also create account "Stark Industries" (not found in Lightfield)',
+      '9120004': 'would also create account "Oscorp Industries" (not found in Lightfield)',
       '9120005': '',
-      '9120006': 'would also create account "Acme Solar" (not found in Lightfield)',
-      '9120007': expect.stringMatching(/^would also create account "[Ss]tark [Ii]ndustries"/),
-      '9120008': 'would also create account "Umbrella Corporation" (not found in Lightfield)',
+      '9120006': 'would also create account "Massive Dynamic" (not found in Lightfield)',
+      '9120007': expect.stringMatching(/^would also create account "[Oo]scorp [Ii]ndustries"/),
+      '9120008': 'would also create account "Soylent Corp" (not found in Lightfield)',
     });
     expect(org.emulator.stats().requests.write).toBe(writesAfterCompanies);
     expect(org.emulator.records('account')).toHaveLength(4);
