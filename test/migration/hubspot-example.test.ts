@@ -26,6 +26,29 @@ const COMPANIES = { csv: repositoryFile('fixtures/hubspot-export/companies.csv')
 const DEALS = { csv: repositoryFile('fixtures/hubspot-export/deals.csv'), mapping: repositoryFile('mappings/hubspot-deals-migration.json') };
 const NOTES = { csv: repositoryFile('fixtures/hubspot-export/notes.csv'), mapping: repositoryFile('mappings/hubspot-notes.json') };
 
+/** The company each deal is with, by HubSpot deal ID (names as the importer compares them). */
+const COMPANY_OF_EACH_DEAL = {
+  '9120001': ['dunder mifflin'],
+  '9120002': ['bluth company'],
+  '9120003': ['sterling cooper'],
+  '9120004': ['oscorp industries'],
+  '9120005': ['prestige worldwide'],
+  '9120006': ['massive dynamic'],
+  '9120007': ['oscorp industries'],
+  '9120008': ['soylent corp'],
+};
+
+/** Four companies from companies.csv, three more that only deals name: each once. */
+const EVERY_COMPANY = [
+  'bluth company',
+  'dunder mifflin',
+  'massive dynamic',
+  'oscorp industries',
+  'prestige worldwide',
+  'soylent corp',
+  'sterling cooper',
+];
+
 function run(command: CliRun['command'], files: { csv: string; mapping: string }, out: string): ReturnType<typeof runCommand> {
   return runCommand(org.workspace, org.emulator, { command, ...files, out });
 }
@@ -42,15 +65,7 @@ describe('the HubSpot export, from an empty org', () => {
 
     // Four companies from companies.csv, three more made by the deals, "oscorp industries" once.
     const accountNames = accountNamesById(org.emulator);
-    expect([...accountNames.values()].sort()).toEqual([
-      'bluth company',
-      'dunder mifflin',
-      'massive dynamic',
-      'oscorp industries',
-      'prestige worldwide',
-      'soylent corp',
-      'sterling cooper',
-    ]);
+    expect([...accountNames.values()].sort()).toEqual(EVERY_COMPANY);
     const accounts = org.emulator.records('account');
     const websiteOf = (name: string): unknown => fieldOf(accounts.find((account) => accountNames.get(account.id) === name)!, '$website');
     // A created company gets the deal row's domain.
@@ -58,16 +73,7 @@ describe('the HubSpot export, from an empty org', () => {
     expect(websiteOf('soylent corp')).toEqual(['https://soylentcorp.com']);
 
     const deals = [...recordsBy(org.emulator, 'opportunity', 'legacyId').values()];
-    expect(linksOf(deals, '$account', dealSourceId, (id) => accountNames.get(id))).toEqual({
-      '9120001': ['dunder mifflin'],
-      '9120002': ['bluth company'],
-      '9120003': ['sterling cooper'],
-      '9120004': ['oscorp industries'],
-      '9120005': ['prestige worldwide'],
-      '9120006': ['massive dynamic'],
-      '9120007': ['oscorp industries'],
-      '9120008': ['soylent corp'],
-    });
+    expect(linksOf(deals, '$account', dealSourceId, (id) => accountNames.get(id))).toEqual(COMPANY_OF_EACH_DEAL);
     const emails = memberEmailsById(org.emulator);
     expect(linksOf(deals, '$owner', dealSourceId, (id) => emails.get(id))).toEqual({
       '9120001': ['ada.lovelace@example.com'],
@@ -113,6 +119,21 @@ describe('the HubSpot export, from an empty org', () => {
     expectExit(await run('import', NOTES, 'notes-again'), 0);
     expect(org.emulator.stats().requests.write).toBe(writesBefore);
     expect(org.emulator.records('account')).toHaveLength(7);
+  });
+
+  test('right after the companies import, while Lightfield does not list them yet, the deals still find them: none is made twice', async () => {
+    // Lightfield's search may not list a record made moments earlier (lightfield-api.md, "Index lag").
+    org.emulator.configure({ indexLagMs: 600_000 });
+
+    expectExit(await run('import', COMPANIES, 'companies'), 0);
+    expectExit(await run('plan', DEALS, 'deals-plan'), 0);
+    expect(org.workspace.readJson('deals-plan/summary.json')).toMatchObject({ wouldCreate: { account: 3 } });
+    expectExit(await run('import', DEALS, 'deals'), 0);
+
+    const accountNames = accountNamesById(org.emulator);
+    expect([...accountNames.values()].sort()).toEqual(EVERY_COMPANY);
+    const deals = [...recordsBy(org.emulator, 'opportunity', 'legacyId').values()];
+    expect(linksOf(deals, '$account', dealSourceId, (id) => accountNames.get(id))).toEqual(COMPANY_OF_EACH_DEAL);
   });
 
   test('plan writes nothing and reports the companies the deals would create', async () => {
