@@ -13,7 +13,7 @@ import { collect, startCliProcess } from '../helpers/cli.js';
 import { useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
 import { csvText } from '../helpers/workspace.js';
 import { waitFor } from '../exactly-once/fixture.js';
-import { accountNamesById, API_KEY, EMPTY_ORG, fieldOf, linkedIds, normalizedName, recordsBy } from './helpers.js';
+import { accountNamesById, CLI_ENV, commandArgs, EMPTY_ORG, fieldOf, linkedIds, normalizedName, recordsBy } from './helpers.js';
 
 const ROW_COUNT = 500;
 const COMPANY_COUNT = 40;
@@ -59,34 +59,16 @@ function dealRows(): string[][] {
   });
 }
 
-function importArgs(): string[] {
-  const { workspace, emulator } = org;
-  return [
-    'import',
-    workspace.path('deals.csv'),
-    '-m',
-    workspace.path('mapping.json'),
-    '-o',
-    workspace.path('report'),
-    '--state',
-    workspace.path('state.db'),
-    '--base-url',
-    emulator.url,
-    '--concurrency',
-    '32',
-    '--rate',
-    '1000',
-    '--max-retries',
-    '2',
-    '--timeout',
-    '5',
-    '--log-level',
-    'error',
-  ];
-}
-
 function startImport(): ReturnType<typeof startCliProcess> {
-  return startCliProcess(importArgs(), { env: { LIGHTFIELD_API_KEY: API_KEY } });
+  const args = commandArgs(org.workspace, org.emulator, {
+    command: 'import',
+    csv: org.workspace.path('deals.csv'),
+    mapping: org.workspace.path('mapping.json'),
+    out: 'report',
+    rate: 1000,
+    extra: ['--concurrency', '32', '--max-retries', '2', '--timeout', '5'],
+  });
+  return startCliProcess(args, { env: CLI_ENV });
 }
 
 test('500 rows, 40 new companies, --concurrency 32, 10 % faults, SIGKILL mid-run, rerun: exactly 40 accounts, every opportunity on its own', async () => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/options.js';
 import type { Entity } from '../../src/lightfield/types.js';
 import { runCliProcess, type CliResult } from '../helpers/cli.js';
-import { FAST_EMULATOR } from '../helpers/emulator-workspace.js';
+import { FAST_EMULATOR, type EmulatorWorkspace } from '../helpers/emulator-workspace.js';
 import type { Workspace } from '../helpers/workspace.js';
 
 export const API_KEY = 'sk_lf_migration_test_key';
@@ -27,31 +27,66 @@ export interface CliRun {
   mapping: string;
   /** Report folder, inside the workspace. */
   out: string;
+  /** `--rate`. @default 500 */
+  rate?: number;
   extra?: string[];
 }
 
-/** Runs `import` or `plan` through the built CLI, with the workspace's ledger, as a user would. */
+/** The command line of `import` or `plan` with the workspace's ledger, against the emulator. */
+export function commandArgs(workspace: Workspace, emulator: RunningEmulator, run: CliRun): string[] {
+  return [
+    run.command,
+    run.csv,
+    '-m',
+    run.mapping,
+    '-o',
+    workspace.path(run.out),
+    '--state',
+    workspace.path('state.db'),
+    '--base-url',
+    emulator.url,
+    '--rate',
+    String(run.rate ?? 500),
+    '--log-level',
+    'error',
+    ...(run.extra ?? []),
+  ];
+}
+
+/** The API key travels in the environment, as the README recommends. */
+export const CLI_ENV = { LIGHTFIELD_API_KEY: API_KEY };
+
+/** Runs `import` or `plan` through the built CLI, as a user would. */
 export function runCommand(workspace: Workspace, emulator: RunningEmulator, run: CliRun): Promise<CliResult> {
-  return runCliProcess(
-    [
-      run.command,
-      run.csv,
-      '-m',
-      run.mapping,
-      '-o',
-      workspace.path(run.out),
-      '--state',
-      workspace.path('state.db'),
-      '--base-url',
-      emulator.url,
-      '--rate',
-      '500',
-      '--log-level',
-      'error',
-      ...(run.extra ?? []),
-    ],
-    { cwd: workspace.dir, env: { LIGHTFIELD_API_KEY: API_KEY } },
-  );
+  return runCliProcess(commandArgs(workspace, emulator, run), { cwd: workspace.dir, env: CLI_ENV });
+}
+
+/** A CSV file with the mapping that imports it. */
+export interface ExampleFile {
+  csv: string;
+  mapping: string;
+}
+
+/** An example of the repository: `fixtures/<folder>/<csv>` with `mappings/<mapping>`. */
+export function exampleFile(folder: string, csv: string, mapping: string): ExampleFile {
+  return { csv: repositoryFile(`fixtures/${folder}/${csv}`), mapping: repositoryFile(`mappings/${mapping}`) };
+}
+
+/** `run(command, file, out)` for the tests of one file, against its emulator and workspace. */
+export function exampleRunner(org: EmulatorWorkspace): (command: CliRun['command'], file: ExampleFile, out: string) => Promise<CliResult> {
+  return (command, file, out) => runCommand(org.workspace, org.emulator, { command, ...file, out });
+}
+
+/** Imports the files in the given order, each expected to exit 0; `suffix` tells the report folders of a rerun apart. */
+export async function importInOrder(run: ReturnType<typeof exampleRunner>, files: Record<string, ExampleFile>, suffix = ''): Promise<void> {
+  for (const [name, file] of Object.entries(files)) expectExit(await run('import', file, `${name}${suffix}`), 0);
+}
+
+/** The same commands again, with every record already there: nothing is sent. */
+export async function expectRerunSendsNothing(org: EmulatorWorkspace, files: Record<string, ExampleFile>): Promise<void> {
+  const writesBefore = org.emulator.stats().requests.write;
+  await importInOrder(exampleRunner(org), files, '-again');
+  expect(org.emulator.stats().requests.write).toBe(writesBefore);
 }
 
 /** Fails with the CLI's output when the exit code is not the expected one. */

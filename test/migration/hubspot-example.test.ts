@@ -15,16 +15,18 @@ import {
   linksOf,
   memberEmailsById,
   recordsBy,
-  repositoryFile,
-  runCommand,
-  type CliRun,
+  exampleFile,
+  exampleRunner,
+  expectRerunSendsNothing,
+  importInOrder,
 } from './helpers.js';
 
 const org = useEmulatorWorkspace(EMPTY_ORG);
 
-const COMPANIES = { csv: repositoryFile('fixtures/hubspot-export/companies.csv'), mapping: repositoryFile('mappings/hubspot-companies.json') };
-const DEALS = { csv: repositoryFile('fixtures/hubspot-export/deals.csv'), mapping: repositoryFile('mappings/hubspot-deals-migration.json') };
-const NOTES = { csv: repositoryFile('fixtures/hubspot-export/notes.csv'), mapping: repositoryFile('mappings/hubspot-notes.json') };
+const COMPANIES = exampleFile('hubspot-export', 'companies.csv', 'hubspot-companies.json');
+const DEALS = exampleFile('hubspot-export', 'deals.csv', 'hubspot-deals-migration.json');
+const NOTES = exampleFile('hubspot-export', 'notes.csv', 'hubspot-notes.json');
+const IN_ORDER = { companies: COMPANIES, deals: DEALS, notes: NOTES };
 
 /** The company each deal is with, by HubSpot deal ID (names as the importer compares them). */
 const COMPANY_OF_EACH_DEAL = {
@@ -49,9 +51,7 @@ const EVERY_COMPANY = [
   'sterling cooper',
 ];
 
-function run(command: CliRun['command'], files: { csv: string; mapping: string }, out: string): ReturnType<typeof runCommand> {
-  return runCommand(org.workspace, org.emulator, { command, ...files, out });
-}
+const run = exampleRunner(org);
 
 function dealSourceId(record: Parameters<typeof fieldOf>[0]): string {
   return String(fieldOf(record, 'legacyId'));
@@ -59,9 +59,7 @@ function dealSourceId(record: Parameters<typeof fieldOf>[0]): string {
 
 describe('the HubSpot export, from an empty org', () => {
   test('companies, deals finding or creating their company, notes attached by deal ID: each record once, each on the right parent', async () => {
-    expectExit(await run('import', COMPANIES, 'companies'), 0);
-    expectExit(await run('import', DEALS, 'deals'), 0);
-    expectExit(await run('import', NOTES, 'notes'), 0);
+    await importInOrder(run, IN_ORDER);
 
     // Four companies from companies.csv, three more made by the deals, "oscorp industries" once.
     const accountNames = accountNamesById(org.emulator);
@@ -113,11 +111,7 @@ describe('the HubSpot export, from an empty org', () => {
     });
 
     // The same three commands again: nothing is sent, no company is made a second time.
-    const writesBefore = org.emulator.stats().requests.write;
-    expectExit(await run('import', COMPANIES, 'companies-again'), 0);
-    expectExit(await run('import', DEALS, 'deals-again'), 0);
-    expectExit(await run('import', NOTES, 'notes-again'), 0);
-    expect(org.emulator.stats().requests.write).toBe(writesBefore);
+    await expectRerunSendsNothing(org, IN_ORDER);
     expect(org.emulator.records('account')).toHaveLength(7);
   });
 

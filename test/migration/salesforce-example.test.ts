@@ -13,28 +13,25 @@ import {
   linksOf,
   memberEmailsById,
   recordsBy,
-  repositoryFile,
-  runCommand,
-  type CliRun,
+  exampleFile,
+  exampleRunner,
+  expectRerunSendsNothing,
+  importInOrder,
 } from './helpers.js';
 
 const org = useEmulatorWorkspace(EMPTY_ORG);
 
-const ACCOUNTS = { csv: repositoryFile('fixtures/salesforce-export/Account.csv'), mapping: repositoryFile('mappings/salesforce-accounts.json') };
-const CONTACTS = { csv: repositoryFile('fixtures/salesforce-export/Contact.csv'), mapping: repositoryFile('mappings/salesforce-contacts.json') };
-const OPPORTUNITIES = {
-  csv: repositoryFile('fixtures/salesforce-export/Opportunity.csv'),
-  mapping: repositoryFile('mappings/salesforce-opportunities-export.json'),
-};
+const ACCOUNTS = exampleFile('salesforce-export', 'Account.csv', 'salesforce-accounts.json');
+const CONTACTS = exampleFile('salesforce-export', 'Contact.csv', 'salesforce-contacts.json');
+const OPPORTUNITIES = exampleFile('salesforce-export', 'Opportunity.csv', 'salesforce-opportunities-export.json');
+const IN_ORDER = { accounts: ACCOUNTS, contacts: CONTACTS, opportunities: OPPORTUNITIES };
 
 const VANDELAY = '0015g00000XyZaA1AAA';
 const KRAMERICA = '0015g00000XyZaB2AAA';
 const PENDANT = '0015g00000XyZaC3AAA';
 const MONKS = '0015g00000XyZaD4AAA';
 
-function run(command: CliRun['command'], files: { csv: string; mapping: string }, out: string): ReturnType<typeof runCommand> {
-  return runCommand(org.workspace, org.emulator, { command, ...files, out });
-}
+const run = exampleRunner(org);
 
 /** Salesforce ID of the account each record links, by the record's own Salesforce ID. */
 function accountLinks(objectType: 'contact' | 'opportunity'): Record<string, Array<string | undefined>> {
@@ -45,9 +42,7 @@ function accountLinks(objectType: 'contact' | 'opportunity'): Record<string, Arr
 
 describe('the Salesforce export, from an empty org', () => {
   test('three commands: every account, contact and opportunity created once, each linked to the account of its AccountId', async () => {
-    expectExit(await run('import', ACCOUNTS, 'accounts'), 0);
-    expectExit(await run('import', CONTACTS, 'contacts'), 0);
-    expectExit(await run('import', OPPORTUNITIES, 'opportunities'), 0);
+    await importInOrder(run, IN_ORDER);
 
     const accounts = recordsBy(org.emulator, 'account', 'legacyId');
     expect(Object.fromEntries([...accounts].map(([sourceId, account]) => [sourceId, fieldOf(account, '$name')]))).toEqual({
@@ -88,11 +83,7 @@ describe('the Salesforce export, from an empty org', () => {
     });
 
     // The same three commands again: everything is already there, nothing is sent.
-    const writesBefore = org.emulator.stats().requests.write;
-    expectExit(await run('import', ACCOUNTS, 'accounts-again'), 0);
-    expectExit(await run('import', CONTACTS, 'contacts-again'), 0);
-    expectExit(await run('import', OPPORTUNITIES, 'opportunities-again'), 0);
-    expect(org.emulator.stats().requests.write).toBe(writesBefore);
+    await expectRerunSendsNothing(org, IN_ORDER);
     expect(org.emulator.records('account')).toHaveLength(4);
     expect(org.emulator.records('opportunity')).toHaveLength(5);
   });

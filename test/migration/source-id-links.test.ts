@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runCliProcess } from '../helpers/cli.js';
 import { useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
 import { csvText, type Workspace } from '../helpers/workspace.js';
-import { accountNamesById, API_KEY, EMPTY_ORG, expectExit, fieldOf, linksOf, recordsBy, runCommand } from './helpers.js';
+import { accountNamesById, CLI_ENV, EMPTY_ORG, expectExit, fieldOf, linksOf, recordsBy, runCommand } from './helpers.js';
 
 const org = useEmulatorWorkspace(EMPTY_ORG, prepareFiles);
 
@@ -136,7 +136,7 @@ describe('links by source ID across reruns', () => {
 
     const retried = await runCliProcess(
       ['retry', join(org.workspace.dir, 'opportunities', 'results.csv'), '-o', org.workspace.path('retried'), '--base-url', org.emulator.url, '--log-level', 'error'],
-      { cwd: org.workspace.dir, env: { LIGHTFIELD_API_KEY: API_KEY } },
+      { cwd: org.workspace.dir, env: CLI_ENV },
     );
 
     expectExit(retried, 0);
