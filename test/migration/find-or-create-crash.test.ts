@@ -13,7 +13,7 @@ import { collect, startCliProcess } from '../helpers/cli.js';
 import { useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
 import { csvText } from '../helpers/workspace.js';
 import { waitFor } from '../exactly-once/fixture.js';
-import { accountNamesById, CLI_ENV, commandArgs, EMPTY_ORG, fieldOf, linkedIds, normalizedName, recordsBy } from './helpers.js';
+import { accountNamesById, CLI_ENV, CLI_TEST_TIMEOUT_MS, commandArgs, EMPTY_ORG, fieldOf, linkedIds, normalizedName, recordsBy } from './helpers.js';
 
 const ROW_COUNT = 500;
 const COMPANY_COUNT = 40;
@@ -124,4 +124,4 @@ test('500 rows, 40 new companies, --concurrency 32, 10 % faults, SIGKILL mid-run
   } finally {
     ledger.close();
   }
-}, 180_000);
+}, CLI_TEST_TIMEOUT_MS);

@@ -13,6 +13,12 @@ import type { Workspace } from '../helpers/workspace.js';
 
 export const API_KEY = 'sk_lf_migration_test_key';
 
+/**
+ * A test that runs the CLI several times: each process needs a second or more, several on a loaded
+ * machine, well past jest's default.
+ */
+export const CLI_TEST_TIMEOUT_MS = 180_000;
+
 /** A fresh Lightfield org: the seeded members, no accounts, no contacts, no opportunities. */
 export const EMPTY_ORG: EmulatorOptions = { ...FAST_EMULATOR, accounts: [], contacts: [] };
 

@@ -19,6 +19,7 @@ import {
   exampleRunner,
   expectRerunSendsNothing,
   importInOrder,
+  CLI_TEST_TIMEOUT_MS,
 } from './helpers.js';
 
 const org = useEmulatorWorkspace(EMPTY_ORG);
@@ -113,7 +114,7 @@ describe('the HubSpot export, from an empty org', () => {
     // The same three commands again: nothing is sent, no company is made a second time.
     await expectRerunSendsNothing(org, IN_ORDER);
     expect(org.emulator.records('account')).toHaveLength(7);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   test('right after the companies import, while Lightfield does not list them yet, the deals still find them: none is made twice', async () => {
     // Lightfield's search may not list a record made moments earlier (lightfield-api.md, "Index lag").
@@ -128,7 +129,7 @@ describe('the HubSpot export, from an empty org', () => {
     expect([...accountNames.values()].sort()).toEqual(EVERY_COMPANY);
     const deals = [...recordsBy(org.emulator, 'opportunity', 'legacyId').values()];
     expect(linksOf(deals, '$account', dealSourceId, (id) => accountNames.get(id))).toEqual(COMPANY_OF_EACH_DEAL);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   test('plan writes nothing and reports the companies the deals would create', async () => {
     // Nothing imported yet: every distinct company named by a deal would be created.
@@ -162,5 +163,5 @@ describe('the HubSpot export, from an empty org', () => {
     expect(org.emulator.stats().requests.write).toBe(writesAfterCompanies);
     expect(org.emulator.records('account')).toHaveLength(4);
     expect(org.emulator.records('opportunity')).toEqual([]);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });

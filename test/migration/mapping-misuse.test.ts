@@ -5,7 +5,7 @@
 import { expect, test } from '@jest/globals';
 import { useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
 import { csvText } from '../helpers/workspace.js';
-import { EMPTY_ORG, expectExit, runCommand } from './helpers.js';
+import { CLI_TEST_TIMEOUT_MS, EMPTY_ORG, expectExit, runCommand } from './helpers.js';
 
 const org = useEmulatorWorkspace(EMPTY_ORG, (workspace) => {
   workspace.write('Opportunity.csv', csvText([['Id', 'AccountId', 'OwnerId', 'Name', 'StageName'], ['006A', '001A', 'Ada Lovelace', 'Alpha renewal', 'Prospecting']]));
@@ -65,4 +65,4 @@ test.each([
   expect(error.message).toMatch(message);
   expect(result.stderr).toContain(subject);
   expect(org.emulator.stats().requests.write).toBe(0);
-});
+}, CLI_TEST_TIMEOUT_MS);

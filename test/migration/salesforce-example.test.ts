@@ -17,6 +17,7 @@ import {
   exampleRunner,
   expectRerunSendsNothing,
   importInOrder,
+  CLI_TEST_TIMEOUT_MS,
 } from './helpers.js';
 
 const org = useEmulatorWorkspace(EMPTY_ORG);
@@ -86,7 +87,7 @@ describe('the Salesforce export, from an empty org', () => {
     await expectRerunSendsNothing(org, IN_ORDER);
     expect(org.emulator.records('account')).toHaveLength(4);
     expect(org.emulator.records('opportunity')).toHaveLength(5);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   test('plan writes nothing: it reports the accounts it would create, and opportunities waiting for their accounts', async () => {
     const accountsPlan = await run('plan', ACCOUNTS, 'accounts-plan');
@@ -117,5 +118,5 @@ describe('the Salesforce export, from an empty org', () => {
     expect(org.emulator.stats().requests.write).toBe(writesAfterAccounts);
     expect(org.emulator.records('contact')).toEqual([]);
     expect(org.emulator.records('opportunity')).toEqual([]);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });

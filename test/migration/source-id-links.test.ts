@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runCliProcess } from '../helpers/cli.js';
 import { useEmulatorWorkspace } from '../helpers/emulator-workspace.js';
 import { csvText, type Workspace } from '../helpers/workspace.js';
-import { accountNamesById, CLI_ENV, EMPTY_ORG, expectExit, fieldOf, linksOf, recordsBy, runCommand } from './helpers.js';
+import { accountNamesById, CLI_ENV, CLI_TEST_TIMEOUT_MS, EMPTY_ORG, expectExit, fieldOf, linksOf, recordsBy, runCommand } from './helpers.js';
 
 const org = useEmulatorWorkspace(EMPTY_ORG, prepareFiles);
 
@@ -128,7 +128,7 @@ describe('links by source ID across reruns', () => {
     expectExit(await importOpportunities('opportunities-third'), 0);
     expect(org.workspace.readCsv('opportunities-third/results.csv').map((row) => row['status'])).toEqual(Array(4).fill('unchanged'));
     expectEveryOpportunityOnItsAccount();
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   test('the same with `retry`: only the two failed opportunities are sent, and they land on the fixed account', async () => {
     await importWithOneAccountMissingThenFixIt();
@@ -146,7 +146,7 @@ describe('links by source ID across reruns', () => {
     ]);
     expect(org.emulator.stats().requests.write - writesBefore).toBe(2);
     expectEveryOpportunityOnItsAccount();
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   test('a source ID never imported fails its row, naming the namespace and the file to import first', async () => {
     // Nothing imported under the accounts' namespace yet.
@@ -169,5 +169,5 @@ describe('links by source ID across reruns', () => {
         `(last imported from ${org.workspace.path('Account.csv')}): import the account first, then this file again`,
     );
     expect(org.emulator.records('opportunity').filter((record) => fieldOf(record, 'legacyId') === '006Z')).toEqual([]);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });
