@@ -417,6 +417,16 @@ export class Ledger {
     return this.#statements.selectLastRunOf.get(namespace);
   }
 
+  /**
+   * Records whose ID starts with `idPrefix` (`acc_`) that imports with this ledger made or updated,
+   * in every namespace, with the payload last applied: what a lookup finds before Lightfield's
+   * search lists it.
+   */
+  knownRecords(idPrefix: string): Array<{ id: string; payload: string }> {
+    this.#flushIfWritable();
+    return this.#statements.selectKnownRecords.all(idPrefix);
+  }
+
   /** Entries of a namespace still in flight, oldest first (for reporting what a crash left behind). */
   inFlight(namespace: string): LedgerEntry[] {
     this.#flushIfWritable();

@@ -89,6 +89,7 @@ export interface Statements {
   finishRun: Database.Statement<[RunResult & { runId: string }], Database.RunResult>;
   selectRun: Database.Statement<[string], RunRecord>;
   selectLastRunOf: Database.Statement<[string], RunRecord>;
+  selectKnownRecords: Database.Statement<[string], { id: string; payload: string }>;
 }
 
 export function prepareStatements(database: Database.Database): Statements {
@@ -113,5 +114,9 @@ export function prepareStatements(database: Database.Database): Statements {
     ),
     selectRun: database.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
     selectLastRunOf: database.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE namespace = ? ORDER BY started_at DESC LIMIT 1`),
+    // GLOB, not LIKE: `_` in an ID prefix is a plain character.
+    selectKnownRecords: database.prepare(
+      `SELECT opportunity_id AS id, applied_payload AS payload FROM entries WHERE opportunity_id GLOB ? || '*' AND applied_payload IS NOT NULL`,
+    ),
   };
 }

@@ -11,6 +11,10 @@
  * A created record is recorded in the ledger like an imported row (in flight before the request,
  * with its own Idempotency-Key, answered after), so a crash, a rerun or a later file never creates it
  * a second time.
+ *
+ * Lightfield's search may not list a record made moments earlier (index lag), so a lookup also
+ * counts the records this ledger's imports made (an accounts file imported just before the deals
+ * that name them): without that, find-or-create would make each of them a second time.
  */
 import type { RowProblem } from '../errors.js';
 import type { LightfieldClient, RequestOptions } from '../lightfield/client.js';
@@ -52,6 +56,8 @@ export class LookupResolver {
   readonly #options: LookupResolverOptions;
   readonly #cache = new Map<string, Promise<Resolution>>();
   #members: Promise<Entity[]> | undefined;
+  /** Per object: IDs of the records this ledger's imports made, by `[by, normalized value]`. */
+  readonly #imported = new Map<LookupObject, Map<string, string[]>>();
   #requests = 0;
 
   constructor(options: LookupResolverOptions) {
@@ -121,27 +127,27 @@ export class LookupResolver {
     if (created !== undefined && created.status !== 'in_flight' && created.opportunityId !== null) {
       return { ok: true, ids: [created.opportunityId], wouldCreate: [] };
     }
-    const matches = await this.#find(input, normalized);
-    if (matches.length === 1) {
+    const listed = await this.#find(input, normalized);
+    const unlisted = this.#importedEarlier(input, normalized).filter((id) => !listed.some((entity) => entity.id === id));
+    const candidates = [...listed.map((entity) => `${entity.id} (${describe(entity)})`), ...unlisted.map((id) => `${id} (imported earlier)`)];
+    if (candidates.length === 1) {
+      const id = listed[0]?.id ?? unlisted[0]!;
       // A create left in flight by a crash had landed: the search found it, so it is done.
-      if (created?.status === 'in_flight' && this.#options.mode === 'import') {
+      if (created?.status === 'in_flight' && this.#options.mode === 'import' && listed.length === 1) {
         this.#options.ledger.markAnswered(createdByLookupNamespace(input.object), JSON.stringify([input.by, normalized]), {
           status: 'created',
-          opportunityId: matches[0]!.id,
-          httpLink: matches[0]!.httpLink,
+          opportunityId: id,
+          httpLink: listed[0]!.httpLink,
           attempts: 0,
         });
       }
-      return { ok: true, ids: [matches[0]!.id], wouldCreate: [] };
+      return { ok: true, ids: [id], wouldCreate: [] };
     }
     const what = `${input.object} with ${input.by} ${quoteText(input.value)}`;
-    if (matches.length > 1) {
-      const shown = matches
-        .slice(0, MAX_CANDIDATES_SHOWN)
-        .map((entity) => `${entity.id} (${describe(entity)})`)
-        .join(', ');
-      const more = matches.length > MAX_CANDIDATES_SHOWN ? ` and ${matches.length - MAX_CANDIDATES_SHOWN} more` : '';
-      return failure('lookup_ambiguous', input.column, `column ${quoteText(input.column)} (${key}): ${matches.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`, input.value);
+    if (candidates.length > 1) {
+      const shown = candidates.slice(0, MAX_CANDIDATES_SHOWN).join(', ');
+      const more = candidates.length > MAX_CANDIDATES_SHOWN ? ` and ${candidates.length - MAX_CANDIDATES_SHOWN} more` : '';
+      return failure('lookup_ambiguous', input.column, `column ${quoteText(input.column)} (${key}): ${candidates.length} matches for ${what}: ${shown}${more}; put the ID in the cell instead`, input.value);
     }
     if (input.create === undefined) {
       const hint = input.object === 'account' ? '; to create missing accounts, add "create" to the lookup' : '';
@@ -201,7 +207,7 @@ export class LookupResolver {
     if (entry === undefined) {
       const first =
         lastRun === undefined
-          ? `nothing has been imported under namespace "${namespace}" with this ledger: import the ${input.object}s file first (same --state), then this one again`
+          ? `nothing has been imported under namespace "${namespace}" with this ledger: import the ${pluralOf(input.object)} file first (same --state), then this one again`
           : `no row with that source ID was imported under namespace "${namespace}"${source}: import the ${input.object} first, then this file again`;
       return failure('source_id_not_imported', input.column, `column ${quoteText(input.column)} (${key}): ${input.object} "${input.value}": ${first}`, input.value);
     }
@@ -211,6 +217,30 @@ export class LookupResolver {
       input.column,
       `column ${quoteText(input.column)} (${key}): the ${input.object} row with source ID ${quoteText(input.value)} in namespace "${namespace}" ${state}${source}: fix it and import that file again, then this one`,
     );
+  }
+
+  /** Records this ledger's imports made that match, whether or not Lightfield's search lists them yet. */
+  #importedEarlier(input: LookupInput, normalized: string): string[] {
+    if (input.object === 'member') return [];
+    let index = this.#imported.get(input.object);
+    if (index === undefined) {
+      index = new Map();
+      for (const { id, payload } of this.#options.ledger.knownRecords(OBJECTS[input.object].idPrefix)) {
+        const fields = (JSON.parse(payload) as { fields?: Record<string, unknown> }).fields ?? {};
+        const keys = [
+          ...textsOf(fields['$name']).map((name) => ['$name', normalizeText(name)]),
+          ...textsOf(fields['$website']).map((url) => ['$website', hostOf(url)]),
+          ...textsOf(fields['$email']).map((email) => ['$email', email.trim().toLowerCase()]),
+        ];
+        for (const key of keys) {
+          const text = JSON.stringify(key);
+          const ids = index.get(text) ?? [];
+          if (!ids.includes(id)) index.set(text, [...ids, id]);
+        }
+      }
+      this.#imported.set(input.object, index);
+    }
+    return index.get(JSON.stringify([input.by, normalized])) ?? [];
   }
 
   async #find(input: LookupInput, normalized: string): Promise<Entity[]> {
@@ -254,6 +284,11 @@ export class LookupResolver {
   }
 }
 
+/** `opportunity` → `opportunities`, for messages. */
+function pluralOf(object: LookupObject): string {
+  return object === 'member' ? 'members' : OBJECTS[object].collection;
+}
+
 function failure(code: string, column: string, message: string, value?: string): Resolution {
   return { ok: false, problem: { type: 'lookup_failed', code, param: column, message, ...(value !== undefined ? { value } : {}) } };
 }
@@ -293,6 +328,16 @@ function textValue(entity: Entity, key: string): string {
   return '';
 }
 
+/** The texts of a mapped field value: a text, a list of texts, or a full name. */
+function textsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  if (typeof value !== 'object' || value === null) return [];
+  const { firstName, lastName } = value as { firstName?: unknown; lastName?: unknown };
+  const name = [firstName, lastName].filter((part) => typeof part === 'string').join(' ');
+  return name === '' ? [] : [name];
+}
+
 function emailOf(member: Entity): string {
   return textValue(member, '$email').trim().toLowerCase();
 }
@@ -305,11 +350,7 @@ function emailsOf(record: Entity): string[] {
 
 /** A member's or contact's `$name` ({ firstName, lastName }) as one normalised text. */
 function fullNameOf(record: Entity): string {
-  const value = record.fields['$name']?.value;
-  if (typeof value === 'string') return normalizeText(value);
-  if (typeof value !== 'object' || value === null) return '';
-  const { firstName, lastName } = value as { firstName?: unknown; lastName?: unknown };
-  return normalizeText([firstName, lastName].filter((part) => typeof part === 'string').join(' '));
+  return normalizeText(textsOf(record.fields['$name']?.value)[0] ?? '');
 }
 
 function websiteHosts(account: Entity): string[] {

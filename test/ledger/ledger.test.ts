@@ -299,6 +299,23 @@ describe('Ledger queries', () => {
     expect(ledger.countByStatus('hubspot')).toEqual({ in_flight: 1, created: 1, updated: 0, failed: 1 });
     expect(ledger.countByStatus('nobody')).toEqual({ in_flight: 0, created: 0, updated: 0, failed: 0 });
   });
+
+  test('.knownRecords() lists the records of one type made in any namespace, with the payload applied, not those still in flight', () => {
+    const ledger = openLedger();
+    ledger.markInFlight(request({ namespace: 'accounts', identity: 'a', payload: '{"fields":{"$name":"Alpha"}}' }));
+    ledger.markInFlight(request({ namespace: 'companies', identity: 'b', payload: '{"fields":{"$name":"Beta"}}' }));
+    ledger.markInFlight(request({ namespace: 'accounts', identity: 'c', payload: '{"fields":{"$name":"Gamma"}}' }));
+    ledger.markInFlight(request({ namespace: 'deals', identity: 'd' }));
+    ledger.markAnswered('accounts', 'a', { status: 'created', opportunityId: 'acc_a', attempts: 1 });
+    ledger.markAnswered('companies', 'b', { status: 'created', opportunityId: 'acc_b', attempts: 1 });
+    ledger.markAnswered('deals', 'd', { status: 'created', opportunityId: 'opp_d', attempts: 1 });
+
+    expect(ledger.knownRecords('acc_').sort((left, right) => left.id.localeCompare(right.id))).toEqual([
+      { id: 'acc_a', payload: '{"fields":{"$name":"Alpha"}}' },
+      { id: 'acc_b', payload: '{"fields":{"$name":"Beta"}}' },
+    ]);
+    expect(ledger.knownRecords('con_')).toEqual([]);
+  });
 });
 
 describe('Ledger runs', () => {
