@@ -107,7 +107,7 @@ export function interruptedRow(error: unknown): { status: RowStatus; problem: Ro
         type: error instanceof APIError ? (error.type ?? `http_${error.status}`) : 'connection_error',
         code: error instanceof APIError ? (error.code ?? String(error.status)) : error.name,
         param: '',
-        message: `a lookup for this row failed: ${error.message}; nothing was written for it`,
+        message: `a lookup for this row failed: ${error.message}; the row itself was not sent (a record a find-or-create lookup was making may have landed: the rerun finds it, or sends it again with its key)`,
       },
     };
   }
