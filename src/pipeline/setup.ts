@@ -3,7 +3,7 @@
  * the mapping against the organization's definitions, the report folder and the ledger. Any
  * problem here is an ImportError (exit 2) and nothing has been written to Lightfield.
  */
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { ImportError } from '../errors.js';
 import { APIConnectionError, APIError, AuthenticationError, PermissionDeniedError } from '../lightfield/errors.js';
 import { LightfieldClient, type DefinitionsObjectType } from '../lightfield/client.js';
@@ -185,6 +185,7 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
     const retryIdentities = options.retryOf === undefined ? undefined : await selectRetryRows(options.retryOf, compiled, source, options.csvPath);
     const outDir = options.outDir ?? defaultReportDir(command, new Date());
     refuseReadingTheReport(options.csvPath, outDir);
+    refuseLedgerInReport(statePath, outDir);
     files = await prepareReportDir(outDir, { unique: options.outDir === undefined });
     const settings: RunSettings = {
       command,
@@ -251,6 +252,18 @@ function interrupted(signal: AbortSignal, cause: unknown): ImportError {
   return new ImportError('interrupted', `stopped by ${name} before the first row; nothing was sent to Lightfield`, {
     ...(cause === undefined ? {} : { cause }),
   });
+}
+
+/** The ledger outlives every report: inside a report folder it would be replaced or deleted with it. */
+function refuseLedgerInReport(statePath: string, outDir: string): void {
+  const relation = relative(resolve(outDir), resolve(statePath));
+  if (relation !== '' && !relation.startsWith('..') && !isAbsolute(relation)) {
+    throw new ImportError(
+      'usage',
+      `--state ${statePath} is inside the report folder ${outDir}: the ledger must outlive every report (it is what makes reruns exactly once); keep it elsewhere`,
+      { subject: '--state' },
+    );
+  }
 }
 
 /** The scopes a run of this mapping uses (reading the definitions was checked by fetching them). */

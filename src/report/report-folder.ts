@@ -7,8 +7,8 @@
  * A finished run leaves no lock: rerunning the same command with the same `--out` replaces its
  * report (that is how a stopped run resumes, and how a nightly job keeps one folder).
  */
-import { mkdirSync } from 'node:fs';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ImportError } from '../errors.js';
@@ -66,6 +66,7 @@ export function defaultReportDir(command: string, now: Date): string {
  */
 export async function prepareReportDir(dir: string, options: { unique?: boolean } = {}): Promise<ReportFiles> {
   let files = reportFiles(dir);
+  if (!options.unique) refuseForeignFolder(files.dir);
   try {
     files = options.unique ? createUnique(files.dir) : (mkdirSync(files.dir, { recursive: true, mode: 0o700 }), files);
     await lock(files.dir);
@@ -83,6 +84,39 @@ export async function prepareReportDir(dir: string, options: { unique?: boolean 
     });
   }
   return files;
+}
+
+/** What a report folder holds: an earlier report's files (replaced by the new run's) and its lock. */
+const REPORT_FOLDER_FILES: ReadonlySet<string> = new Set(['results.csv', 'failed.csv', 'summary.json', 'problems.csv', 'verify.csv', LOCK_FILE]);
+
+/**
+ * An `--out` folder that holds anything but an earlier report (a project folder, a home folder) is
+ * refused: the run would replace files there and mix its report with them.
+ */
+function refuseForeignFolder(dir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return; // not there yet (or not a folder: creating it says why)
+  }
+  const foreign = entries.filter((name) => !REPORT_FOLDER_FILES.has(name) && !name.endsWith(TEMPORARY_SUFFIX));
+  if (foreign.length === 0) return;
+  const shown = foreign.slice(0, 5).map((name) => JSON.stringify(name)).join(', ');
+  throw new ImportError(
+    'usage',
+    `${dir} holds files that are not a lightfield-import report (${shown}${foreign.length > 5 ? ', …' : ''}); give --out an empty or new folder, or an earlier report's`,
+    { subject: dir },
+  );
+}
+
+const TEMPORARY_SUFFIX = '.partial';
+
+/** Writes a whole file or nothing: a run cut short never leaves a half-written summary.json. */
+export async function writeFileAtomically(path: string, data: string): Promise<void> {
+  const temporary = `${path}${TEMPORARY_SUFFIX}`;
+  await writeFile(temporary, data, { mode: PRIVATE_FILE_MODE });
+  await rename(temporary, path);
 }
 
 /** Removes this run's lock; the folder is free for the next run. Never throws. */

@@ -4,7 +4,6 @@
  * `summary.json`. Nothing is held in memory beyond the stream buffers.
  */
 import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { stringify, type Stringifier } from 'csv-stringify';
@@ -13,7 +12,7 @@ import type { ProblemGroup } from './problems.js';
 import { ImportError } from '../errors.js';
 import { escapeFormula } from './escape.js';
 import { placeExtraColumns, reportCsvFormat } from './extra-columns.js';
-import { PRIVATE_FILE_MODE, reportFiles, type ReportFiles } from './report-folder.js';
+import { PRIVATE_FILE_MODE, reportFiles, writeFileAtomically, type ReportFiles } from './report-folder.js';
 import { FAILED_FILE_STATUSES, type RowOutcome } from './row-outcome.js';
 
 export type { RowOutcome } from './row-outcome.js';
@@ -171,8 +170,8 @@ export class ReportWriter {
       this.#throwIfFailed();
       await this.#placeExtraColumns();
       const problems = (summary as { problems?: readonly ProblemGroup[] }).problems ?? [];
-      await writeFile(this.files.problems, problemsCsv(problems), { mode: PRIVATE_FILE_MODE });
-      await writeFile(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+      await writeFileAtomically(this.files.problems, problemsCsv(problems));
+      await writeFileAtomically(this.files.summary, `${JSON.stringify(summary, null, 2)}\n`);
     } catch (error) {
       this.#fail(this.files.summary, error);
       this.#throwIfFailed();

@@ -9,7 +9,6 @@ import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { writeFile } from 'node:fs/promises';
 import { ImportError } from '../errors.js';
 import { sameFieldValue, sameRelationship, shownValue } from '../lightfield/compare-values.js';
 import { LightfieldClient } from '../lightfield/client.js';
@@ -25,6 +24,7 @@ import { RateLimiter } from '../pacing/rate-limiter.js';
 import { fetchDefinitions } from '../pipeline/setup.js';
 import type { RunSettings } from '../pipeline/setup.js';
 import { unescapeFormula } from '../report/escape.js';
+import { writeFileAtomically } from '../report/report-folder.js';
 import { RESULT_COLUMNS } from '../report/report-writer.js';
 
 export interface VerifyOptions {
@@ -98,7 +98,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifySummary> 
     }
     await queue.onIdle();
     const file = join(dir, 'verify.csv');
-    await writeFile(file, stringify([['line', 'record_id', 'result', 'differences'], ...lines]), { mode: 0o600 });
+    await writeFileAtomically(file, stringify([['line', 'record_id', 'result', 'differences'], ...lines]));
     const records = lines.length;
     return { exitCode: counts.mismatch + counts.missing > 0 ? 1 : 0, records, counts, skipped, file };
   } finally {

@@ -73,3 +73,34 @@ test('a lock left by a run that died is taken over', async () => {
 
   expect(summary.exitCode).toBe(0);
 });
+
+test('an --out folder holding other files than a report is refused before anything is sent', async () => {
+  const { workspace, emulator } = frame;
+  prepare(3);
+  mkdirSync(workspace.path('project'));
+  writeFileSync(workspace.path('project/notes.txt'), 'mine');
+  const error = await runImport(importOptions(workspace, emulator, { report: 'project' })).catch((caught: unknown) => caught);
+  expect(error).toMatchObject({ code: 'usage', message: expect.stringContaining('holds files that are not a lightfield-import report ("notes.txt")') as unknown as string });
+  expect(emulator.stats().requests.write).toBe(0);
+  expect(readdirSync(workspace.path('project'))).toEqual(['notes.txt']);
+});
+
+test('an --out folder holding an earlier report is reused: rerunning the same command resumes there', async () => {
+  const { workspace, emulator } = frame;
+  prepare(3);
+  await runImport(importOptions(workspace, emulator, { report: 'report' }));
+  const again = await runImport(importOptions(workspace, emulator, { report: 'report' }));
+  expect(again.counts).toMatchObject({ unchanged: 3 });
+  // summary.json and problems.csv are written whole or not at all: no temporary file is left.
+  expect(readdirSync(workspace.path('report')).sort()).toEqual(['failed.csv', 'problems.csv', 'results.csv', 'summary.json']);
+});
+
+test('--state inside the --out folder is refused: the ledger must outlive every report', async () => {
+  const { workspace, emulator } = frame;
+  prepare(3);
+  const error = await runImport({ ...importOptions(workspace, emulator, { report: 'report' }), statePath: workspace.path('report/state.db') }).catch(
+    (caught: unknown) => caught,
+  );
+  expect(error).toMatchObject({ code: 'usage', message: expect.stringContaining('is inside the report folder') as unknown as string });
+  expect(emulator.stats().requests.write).toBe(0);
+});
