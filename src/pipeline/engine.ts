@@ -51,8 +51,8 @@ export class Engine {
   readonly #logger: Logger;
   readonly #counts = new Map<string, number>();
   readonly #problems = new ProblemGroups();
-  /** `[object, value]` of each related record a plan would create, once each. */
-  readonly #wouldCreate = new Set<string>();
+  /** The values (lower-cased) of the related records a plan would create, per object. */
+  readonly #wouldCreate = new Map<string, Set<string>>();
   readonly #hardStop = new AbortController();
   #stopReason: StopReason | null = null;
   #graceTimer: NodeJS.Timeout | undefined;
@@ -236,18 +236,17 @@ export class Engine {
   }
 
   #wouldCreateCounts(): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const entry of this.#wouldCreate) {
-      const [object] = JSON.parse(entry) as [string, string];
-      counts[object] = (counts[object] ?? 0) + 1;
-    }
-    return counts;
+    return Object.fromEntries([...this.#wouldCreate].map(([object, values]) => [object, values.size]));
   }
 
   async #write(outcome: RowOutcome): Promise<void> {
     this.#counts.set(outcome.status, (this.#counts.get(outcome.status) ?? 0) + 1);
     this.#problems.add(outcome);
-    for (const create of outcome.wouldCreate ?? []) this.#wouldCreate.add(JSON.stringify([create.object, create.value.trim().toLowerCase()]));
+    for (const create of outcome.wouldCreate ?? []) {
+      const values = this.#wouldCreate.get(create.object) ?? new Set<string>();
+      values.add(create.value.trim().toLowerCase());
+      this.#wouldCreate.set(create.object, values);
+    }
     this.#rowsDone += 1;
     const readBack = this.#readBack;
     if (this.#reportFailed) return;
