@@ -35,6 +35,9 @@ export interface PlannedCreate {
 
 export type Resolution = { ok: true; ids: string[]; wouldCreate: PlannedCreate[] } | { ok: false; problem: RowProblem };
 
+/** A row's relationships resolved: the IDs of each, or every problem. */
+export type RowResolution = { ok: true; ids: Record<string, string[]>; wouldCreate: PlannedCreate[] } | { ok: false; problem: RowProblem; problems: RowProblem[] };
+
 export interface LookupResolverOptions {
   client: LightfieldClient;
   /** Where `by: "import"` lookups and created records are found and recorded. */
@@ -55,6 +58,8 @@ export function createdByLookupNamespace(object: LookupObject): string {
 export class LookupResolver {
   readonly #options: LookupResolverOptions;
   readonly #cache = new Map<string, Promise<Resolution>>();
+  /** The lookups of the cache that have their answer. */
+  readonly #answers = new Map<string, Resolution>();
   #members: Promise<Entity[]> | undefined;
   /** Per object: IDs of the records this ledger's imports made, by `[by, normalized value]`. */
   readonly #imported = new Map<LookupObject, Map<string, string[]>>();
@@ -74,49 +79,40 @@ export class LookupResolver {
    * several, each a round trip); on failure `problem` is the first in key order (it names its column)
    * with every failure's message, and `problems` lists each.
    */
-  async resolveAll(
-    relationships: Record<string, RelationshipInput>,
-  ): Promise<{ ok: true; ids: Record<string, string[]>; wouldCreate: PlannedCreate[] } | { ok: false; problem: RowProblem; problems: RowProblem[] }> {
-    const ids: Record<string, string[]> = {};
-    const wouldCreate: PlannedCreate[] = [];
-    const problems: RowProblem[] = [];
-    const pending = Object.entries(relationships).map(([key, input]) => [key, this.#resolveInput(key, input)] as const);
-    for (const [key, answer] of pending) {
-      const resolution = await answer;
-      if (!resolution.ok) {
-        problems.push(resolution.problem);
-        continue;
-      }
-      ids[key] = resolution.ids;
-      wouldCreate.push(...resolution.wouldCreate);
-    }
-    if (problems.length > 0) return { ok: false, problem: combined(problems), problems };
-    return { ok: true, ids, wouldCreate };
+  async resolveAll(relationships: Record<string, RelationshipInput>): Promise<RowResolution> {
+    const pending = Object.entries(relationships).map(([key, input]) => [key, lookupsOf(input).map((lookup) => this.resolve(key, lookup))] as const);
+    const answered: Array<[string, Resolution[]]> = [];
+    for (const [key, answers] of pending) answered.push([key, await Promise.all(answers)]);
+    return rowResolution(relationships, answered);
   }
 
-  async #resolveInput(key: string, input: RelationshipInput): Promise<Resolution> {
-    if (input.kind === 'ids') return { ok: true, ids: input.ids, wouldCreate: [] };
-    if (input.kind === 'lookup') return this.resolve(key, input);
-    const resolutions = await Promise.all(input.lookups.map((lookup) => this.resolve(key, lookup)));
-    const failed = resolutions.find((resolution) => !resolution.ok);
-    if (failed !== undefined) return failed;
-    const found = resolutions.flatMap((resolution) => (resolution.ok ? resolution.ids : []));
-    return {
-      ok: true,
-      ids: [...new Set([...input.ids, ...found])],
-      wouldCreate: resolutions.flatMap((resolution) => (resolution.ok ? resolution.wouldCreate : [])),
-    };
+  /** What {@link resolveAll} gives, when every lookup of the relationships has its answer already; undefined when one would wait. */
+  resolvedNow(relationships: Record<string, RelationshipInput>): RowResolution | undefined {
+    const answered: Array<[string, Resolution[]]> = [];
+    for (const [key, input] of Object.entries(relationships)) {
+      const resolutions: Resolution[] = [];
+      for (const lookup of lookupsOf(input)) {
+        const resolution = this.#answers.get(cacheKeyOf(lookup, normalizeLookupValue(lookup)));
+        if (resolution === undefined) return undefined;
+        resolutions.push(resolution);
+      }
+      answered.push([key, resolutions]);
+    }
+    return rowResolution(relationships, answered);
   }
 
   resolve(key: string, input: LookupInput): Promise<Resolution> {
     const normalized = normalizeLookupValue(input);
-    const cacheKey = JSON.stringify([input.object, input.by, input.namespace ?? '', normalized]);
+    const cacheKey = cacheKeyOf(input, normalized);
     let pending = this.#cache.get(cacheKey);
     if (!pending) {
       pending = this.#lookup(key, input, normalized);
       this.#cache.set(cacheKey, pending);
-      // A lookup that failed on the network is not an answer: let a later row ask again.
-      pending.catch(() => this.#cache.delete(cacheKey));
+      pending.then(
+        (resolution) => this.#answers.set(cacheKey, resolution),
+        // A lookup that failed on the network is not an answer: let a later row ask again.
+        () => this.#cache.delete(cacheKey),
+      );
     }
     return pending;
   }
@@ -301,6 +297,36 @@ export function combined(problems: readonly RowProblem[]): RowProblem {
 
 function normalizeText(value: string): string {
   return value.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** The lookups a relationship needs (none when its cell holds IDs). */
+function lookupsOf(input: RelationshipInput): readonly LookupInput[] {
+  if (input.kind === 'ids') return [];
+  return input.kind === 'lookup' ? [input] : input.lookups;
+}
+
+/** A row's relationships from the resolutions of their lookups, in key order. */
+function rowResolution(relationships: Record<string, RelationshipInput>, answered: ReadonlyArray<[string, Resolution[]]>): RowResolution {
+  const ids: Record<string, string[]> = {};
+  const wouldCreate: PlannedCreate[] = [];
+  const problems: RowProblem[] = [];
+  for (const [key, resolutions] of answered) {
+    const failed = resolutions.find((resolution) => !resolution.ok);
+    if (failed !== undefined) {
+      problems.push(failed.problem);
+      continue;
+    }
+    const input = relationships[key]!;
+    const found = resolutions.flatMap((resolution) => (resolution.ok ? resolution.ids : []));
+    ids[key] = input.kind === 'ids' ? input.ids : input.kind === 'lookup' ? found : [...new Set([...input.ids, ...found])];
+    wouldCreate.push(...resolutions.flatMap((resolution) => (resolution.ok ? resolution.wouldCreate : [])));
+  }
+  if (problems.length > 0) return { ok: false, problem: combined(problems), problems };
+  return { ok: true, ids, wouldCreate };
+}
+
+function cacheKeyOf(input: LookupInput, normalized: string): string {
+  return JSON.stringify([input.object, input.by, input.namespace ?? '', normalized]);
 }
 
 function normalizeLookupValue(input: LookupInput): string {

@@ -144,7 +144,8 @@ function mapRelationship(
     return undefined;
   }
 
-  values = [...new Set(values.map((value) => relationship.aliases.get(normalizeLabel(value)) ?? value))];
+  const { aliases } = relationship;
+  values = [...new Set(aliases.size === 0 ? values : values.map((value) => aliases.get(normalizeLabel(value)) ?? value))];
   const shown = source.kind === 'column' ? cellAt(cells, source.index) : values.join(', ');
   const wrongType = values.map((value) => otherTypeOfId(value, relationship.objectType)).find((other) => other !== undefined);
   if (wrongType !== undefined) {
@@ -218,12 +219,12 @@ function mapCreateFields(
   return fields;
 }
 
+const ID_TYPES = Object.entries(ID_PREFIXES);
+
 /** The other known type an ID-like value belongs to (`con_…` where accounts are linked), if any. */
 function otherTypeOfId(value: string, objectType: string): string | undefined {
-  for (const [type, prefix] of Object.entries(ID_PREFIXES)) {
-    if (type !== objectType && looksLikeId(value, prefix) && /\d/.test(value)) return type;
-  }
-  return undefined;
+  if (!looksLikeId(value, undefined) || !/\d/.test(value)) return undefined;
+  return ID_TYPES.find(([type, prefix]) => type !== objectType && value.startsWith(prefix))?.[0];
 }
 
 function splitValues(cell: string, split: string | undefined, trim: boolean): string[] {

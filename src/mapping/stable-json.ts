@@ -1,5 +1,5 @@
 /** JSON with object keys sorted at every level, so that equal values always give equal text (and hashes). */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export function stableStringify(value: unknown): string {
   return JSON.stringify(sortedCopy(value)) ?? 'null';
@@ -21,7 +21,7 @@ export function sha256Hex(text: string): string {
   return sha256(text, 'hex');
 }
 
-/** sha256 of the UTF-8 text. */
+/** sha256 of the UTF-8 text. `crypto.hash` (Node 20.12) is the one-shot form of createHash, for short inputs. */
 export function sha256(text: string, encoding: 'hex' | 'base64url'): string {
-  return createHash('sha256').update(text, 'utf8').digest(encoding);
+  return hash('sha256', text, encoding);
 }

@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { ImportError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
-import { combined, LookupResolver } from '../lookup/resolver.js';
+import { combined, LookupResolver, type RowResolution } from '../lookup/resolver.js';
 import { unescapeFormula } from '../report/escape.js';
 import { identityOf } from '../mapping/index.js';
 import type { CsvRecord } from '../reader/types.js';
@@ -23,7 +23,7 @@ import { identityFieldOf } from './identity-field.js';
 import { DEFAULT_OUTAGE_MS, DEFAULT_OUTAGE_ROWS, DEFAULT_STOP_GRACE_MS, IDEMPOTENCY_WINDOW_MS } from './options.js';
 import { OutageWatch } from './outage.js';
 import { OrderedOutput } from './ordered-output.js';
-import { planRow, type PlanContext } from './plan-row.js';
+import { planRow, planRowNow, type PlanContext } from './plan-row.js';
 import { rowPolicy } from './decide.js';
 import { matchContext } from './match-record.js';
 import { prepareRow, type InvalidRowWithLookups } from './prepare-row.js';
@@ -176,6 +176,14 @@ export class Engine {
           continue;
         }
         const work = prepared;
+        // A plan row whose lookups this run has all answered already needs no request: it is planned
+        // here rather than waiting for a slot in the queue (most rows of a big file, once its first
+        // accounts and owners are found).
+        const planned = mode === 'plan' && !('invalid' in work) ? planRowNow(work, planContext) : undefined;
+        if (planned) {
+          await this.#put(output, index, planned);
+          continue;
+        }
         queue.concurrency = pacer.wantedConcurrency(concurrencyCap);
         await queue.onSizeLessThan(queue.concurrency);
         void queue.add(async () => {
@@ -287,7 +295,7 @@ export class Engine {
 
 /** An invalid row, never sent, with the problems of its lookups added: one run shows all of them. */
 async function withLookupProblems(row: InvalidRowWithLookups, resolver: LookupResolver): Promise<RowOutcome> {
-  let resolved: Awaited<ReturnType<LookupResolver['resolveAll']>>;
+  let resolved: RowResolution;
   try {
     resolved = await resolver.resolveAll(row.lookups);
   } catch {

@@ -2,14 +2,14 @@
  * A row's line in a plan: every check and lookup an import would make, and what the import would do,
  * with no write and no ledger change.
  */
-import type { LookupResolver, PlannedCreate } from '../lookup/resolver.js';
+import type { LookupResolver, PlannedCreate, RowResolution } from '../lookup/resolver.js';
 import type { RowProblem } from '../errors.js';
 import type { RowOutcome } from '../report/row-outcome.js';
 import type { Definitions } from '../lightfield/types.js';
 import { changesFromLedger } from './changes.js';
 import type { RowPolicy } from './decide.js';
 import { matchRecord, type MatchContext } from './match-record.js';
-import { noMatch, outcomeOf, settledWithoutRequest, skippedExisting, type ReadyRow } from './ready-row.js';
+import { noMatch, outcomeOf, settledWithoutRequest, skippedExisting, withNotes, type ReadyRow } from './ready-row.js';
 import { changedRelationships, createKey, updateKey } from './request-bodies.js';
 
 export interface PlanContext {
@@ -24,29 +24,54 @@ export interface PlanContext {
 export async function planRow(row: ReadyRow, context: PlanContext): Promise<RowOutcome> {
   const settled = settledWithoutRequest(row);
   if (settled) return settled;
-  const { namespace, resolver } = context;
+  if (row.action.kind === 'match') return planMatch(row, context);
+  return plannedRow(row, context, await context.resolver.resolveAll(lookedUp(row)));
+}
+
+/**
+ * The row's plan (with its notes) when every lookup it needs has its answer already, so that it
+ * makes no request and waits for nothing; undefined otherwise (and for `match`, which searches).
+ */
+export function planRowNow(row: ReadyRow, context: PlanContext): RowOutcome | undefined {
+  if (row.action.kind === 'match') return undefined;
+  const resolved = context.resolver.resolvedNow(lookedUp(row));
+  return resolved === undefined ? undefined : withNotes(row, plannedRow(row, context, resolved));
+}
+
+async function planMatch(row: ReadyRow, context: PlanContext): Promise<RowOutcome> {
+  const matched = await matchRecord(row, context.match!);
+  if (matched.kind === 'failed') return outcomeOf(row, 'failed', { attempts: 0, problem: matched.problem });
+  if (matched.kind === 'none') {
+    if (!context.policy.create) return noMatch(row);
+    return planRow({ ...row, action: { kind: 'create' } }, context);
+  }
+  if (matched.changed.fields.length + matched.changed.relationships.length === 0) {
+    return { ...outcomeOf(row, 'unchanged', { attempts: 0 }), recordId: matched.record.id, httpLink: matched.record.httpLink };
+  }
+  if (!context.policy.update) return skippedExisting(row, matched.record.id);
+  return { ...outcomeOf(row, 'would_update', { attempts: 0, entity: matched.record }), changes: matched.changes };
+}
+
+/** The relationships whose lookups the row's plan runs: all of them for a create, the changed ones for an update. */
+function lookedUp(row: ReadyRow): ReadyRow['relationships'] {
+  const { action } = row;
+  if (action.kind === 'create') return row.relationships;
+  if (action.kind === 'update') return changedRelationships(row, action.changed);
+  return {};
+}
+
+/** What the import would do with the row, its lookups resolved. */
+function plannedRow(row: ReadyRow, context: PlanContext, resolved: RowResolution): RowOutcome {
+  const settled = settledWithoutRequest(row);
+  if (settled) return settled;
+  const { namespace } = context;
   const { action } = row;
   switch (action.kind) {
-    case 'match': {
-      const matched = await matchRecord(row, context.match!);
-      if (matched.kind === 'failed') return outcomeOf(row, 'failed', { attempts: 0, problem: matched.problem });
-      if (matched.kind === 'none') {
-        if (!context.policy.create) return noMatch(row);
-        return planRow({ ...row, action: { kind: 'create' } }, context);
-      }
-      if (matched.changed.fields.length + matched.changed.relationships.length === 0) {
-        return { ...outcomeOf(row, 'unchanged', { attempts: 0 }), recordId: matched.record.id, httpLink: matched.record.httpLink };
-      }
-      if (!context.policy.update) return skippedExisting(row, matched.record.id);
-      return { ...outcomeOf(row, 'would_update', { attempts: 0, entity: matched.record }), changes: matched.changes };
-    }
     case 'create': {
-      const resolved = await resolver.resolveAll(row.relationships);
       if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: 0, problem: resolved.problem, problems: resolved.problems });
       return outcomeOf(row, 'would_create', { attempts: 0, key: createKey(namespace, row), ...alsoCreates(resolved.wouldCreate) });
     }
     case 'update': {
-      const resolved = await resolver.resolveAll(changedRelationships(row, action.changed));
       if (!resolved.ok) return outcomeOf(row, 'failed', { attempts: 0, problem: resolved.problem, problems: resolved.problems, entry: action.entry });
       return {
         ...outcomeOf(row, 'would_update', {
