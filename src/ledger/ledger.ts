@@ -94,6 +94,8 @@ export class Ledger {
   readonly #flushBatchSize: number;
   /** Answers not yet written, by {@link entryKey}; `get` reads them first. */
   readonly #unflushed = new Map<string, EntryRow>();
+  /** A read transaction of {@link get} is open. */
+  #reading = false;
   #flushTimer: NodeJS.Timeout | undefined;
   /** A failure of a timed flush, thrown by the next call instead of crashing the process from a timer. */
   #deferredError: unknown;
@@ -311,6 +313,7 @@ export class Ledger {
       this.#clearFlushTimer();
       this.#closed = true;
       try {
+        this.#endReading();
         if (this.#lock !== undefined) this.#database.exec('DELETE FROM holder');
       } catch {
         // The row only names the holder: the next run replaces it once it holds the lock.
@@ -445,11 +448,27 @@ export class Ledger {
   #getRow(namespace: string, identity: string): EntryRow | undefined {
     const unflushed = this.#unflushed.get(entryKey(namespace, identity));
     if (unflushed !== undefined) return unflushed;
+    // The run holding the ledger's lock, its only writer, keeps its lookups in one read transaction
+    // until its next write: a statement outside a transaction takes and releases SQLite's locks on
+    // its own, which was half of a lookup's time in a 100k-entry ledger (15 µs against 7 µs in one
+    // transaction), and a rerun makes one per row. Other connections see every commit at once.
+    if (this.#lock !== undefined && !this.#database.inTransaction) {
+      this.#database.exec('BEGIN');
+      this.#reading = true;
+    }
     const values = this.#statements.selectEntry.get(namespace, identity);
     return values === undefined ? undefined : entryRowFrom(values);
   }
 
+  /** Ends the lookups' read transaction: a write must commit on its own, not inside it. */
+  #endReading(): void {
+    if (!this.#reading) return;
+    this.#reading = false;
+    if (this.#database.inTransaction) this.#database.exec('COMMIT');
+  }
+
   #write<T>(operation: () => T): T {
+    this.#endReading();
     try {
       return operation();
     } catch (error) {

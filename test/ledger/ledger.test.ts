@@ -173,6 +173,27 @@ describe('Ledger batched answers', () => {
   });
 });
 
+describe("the run's own ledger (held with its lock)", () => {
+  test('a request marked in flight after lookups is committed at once: another connection sees it, and sees its answer once flushed', async () => {
+    const file = path.join(temporaryFolder(), 'state.db');
+    const run = await Ledger.openExclusive(file);
+    open.push(run);
+    const other = Ledger.open(file, { readonly: true });
+    open.push(other);
+    // Lookups first, as a rerun makes them row after row.
+    expect(run.get('hubspot', '["41"]')).toBeUndefined();
+    expect(run.get('hubspot', '["42"]')).toBeUndefined();
+
+    run.markInFlight(request());
+    expect(other.get('hubspot', '["42"]')).toMatchObject({ status: 'in_flight', idempotencyKey: 'lfi-hubspot-42-v1' });
+
+    expect(run.get('hubspot', '["43"]')).toBeUndefined();
+    run.markAnswered('hubspot', '["42"]', { status: 'created', opportunityId: 'opp_1', attempts: 1 });
+    run.flush();
+    expect(other.get('hubspot', '["42"]')).toMatchObject({ status: 'created', opportunityId: 'opp_1' });
+  });
+});
+
 describe('Ledger updates of a created record', () => {
   /** A record created with v1, then an update to v2 sent. */
   function createdThenUpdating(): Ledger {
