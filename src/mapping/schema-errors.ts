@@ -116,11 +116,12 @@ function jsonTypeOf(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function escapeSegment(segment: string): string {
+/** Escapes one key as a JSON pointer segment (RFC 6901). */
+export function escapeSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function unescapeSegment(segment: string): string {
+export function unescapeSegment(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 

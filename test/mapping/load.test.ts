@@ -63,6 +63,11 @@ describe('JSON syntax errors name file:line:column', () => {
     ['text after the value', '{}\n}', 2, 1, 'after the end'],
     ['CRLF line breaks', '{\r\n  "a": 1,\r\n  "b": 2,\r\n}', 4, 1, 'trailing comma'],
     ['comment', '{\n  // note\n  "a": 1 }', 2, 3, 'property name'],
+    ['missing comma in a list', '{\n  "identity": ["a"\n    "b"]\n}', 3, 5, "expected ',' or ']' after an array element"],
+    ['trailing comma in a list', '{\n  "identity": ["a",]\n}', 2, 20, "trailing comma before ']'"],
+    ['missing comma before an unterminated key', '{\n  "object": 1\n  "fields', 3, 3, "expected ',' or '}'"],
+    ['tab inside a string', '{\n  "object": "opp\tortunity"\n}', 2, 17, 'control character inside a string'],
+    ['invalid escape after a valid one', '{\n  "object": "C:\\\\new\\qx"\n}', 2, 21, 'invalid escape sequence'],
   ])('%s', async (name, text, line, column, reason) => {
     const error = await loadError(text, `${name.replace(/\s/g, '-')}.json`);
     const path = workspace.path(`${name.replace(/\s/g, '-')}.json`);
@@ -70,6 +75,17 @@ describe('JSON syntax errors name file:line:column', () => {
     expect(error.subject).toBe(`${path}:${line}:${column}`);
     expect(error.message).toContain(`${path}:${line}:${column}`);
     expect(error.message).toContain(reason);
+  });
+});
+
+describe('keys given twice', () => {
+  test('a key given twice in an object inside a list names both places and the list element', async () => {
+    const text = '{\n  "object": "opportunity",\n  "fields": {},\n  "identity": [{ "a": 1, "a": 2 }]\n}';
+    const error = await loadError(text, 'duplicate-in-list.json');
+    const path = workspace.path('duplicate-in-list.json');
+    expect(error.code).toBe('mapping_syntax');
+    expect(error.subject).toBe(`${path}:4:26`);
+    expect(error.message).toContain(`${path}:4:26: the key "a" is given twice in identity[0] (first at ${path}:4:18)`);
   });
 });
 
@@ -111,6 +127,13 @@ describe('schema errors name the JSON path and what was expected', () => {
     const error = await loadError(withField({ column: 'Amount', decimal: ';' }), 'schema-located.json');
     // `"decimal": ";"` is on line 7 of the pretty-printed file, its value at column 18.
     expect(error.subject).toBe(`${workspace.path('schema-located.json')}:7:18`);
+  });
+
+  test('a problem in a list gives the line and column of that element', async () => {
+    const text = '{\n  "object": "opportunity",\n  "fields": {},\n  "identity": ["Record ID", 5]\n}';
+    const error = await loadError(text, 'schema-list-element.json');
+    expect(error.subject).toBe(`${workspace.path('schema-list-element.json')}:4:29`);
+    expect(error.message).toContain('identity[1]: expected a string');
   });
 
   test('several problems are listed together', async () => {
