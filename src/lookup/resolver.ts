@@ -317,9 +317,13 @@ function rowResolution(relationships: Record<string, RelationshipInput>, answere
       continue;
     }
     const input = relationships[key]!;
-    const found = resolutions.flatMap((resolution) => (resolution.ok ? resolution.ids : []));
+    const found: string[] = [];
+    for (const resolution of resolutions) {
+      if (!resolution.ok) continue;
+      found.push(...resolution.ids);
+      wouldCreate.push(...resolution.wouldCreate);
+    }
     ids[key] = input.kind === 'ids' ? input.ids : input.kind === 'lookup' ? found : [...new Set([...input.ids, ...found])];
-    wouldCreate.push(...resolutions.flatMap((resolution) => (resolution.ok ? resolution.wouldCreate : [])));
   }
   if (problems.length > 0) return { ok: false, problem: combined(problems), problems };
   return { ok: true, ids, wouldCreate };

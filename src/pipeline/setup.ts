@@ -163,9 +163,12 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
   const source = isReport ? { ...opened, header: opened.header.map(unescapeFormula) } : opened;
   let ledger: Ledger | undefined;
   let files: ReportFiles | undefined;
+  const scopesAsked = new AbortController();
   try {
     // Before anything is asked of the API: a second run on the ledger stops (or waits) here.
     ledger = await openLedger(mode, command, statePath, options);
+    // The key's scopes are asked for while the definitions come: one round trip less before the first row.
+    const scopes = grantedScopes(client, options.signal ? AbortSignal.any([options.signal, scopesAsked.signal]) : scopesAsked.signal);
     const definitions = await fetchDefinitions(client, mapping.object, options.signal);
     const related = await relatedDefinitions(client, mapping, options.signal);
     const compiled = compileMapping(mapping, definitions, source.header, { mapping: options.mappingPath, csv: options.csvPath }, related);
@@ -178,8 +181,9 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
       mappingPath: options.mappingPath,
       cellsOf: (cells) => (isReport ? cells.map(unescapeFormula) : cells),
     });
+    for (const warning of source.warnings) options.logger?.warn({ event: 'csv_warning', csv: options.csvPath }, warning);
     for (const warning of warnings) options.logger?.warn({ event: 'namespace_warning', namespace: compiled.namespace }, warning);
-    await checkScopes(client, scopesNeeded(compiled, options.update ?? true), options.signal);
+    checkScopes(await scopes, scopesNeeded(compiled, options.update ?? true));
     // The scope check gives up quietly on any failure, an abort included.
     throwIfInterrupted(options.signal);
     const retryIdentities = options.retryOf === undefined ? undefined : await selectRetryRows(options.retryOf, compiled, source, options.csvPath);
@@ -207,10 +211,11 @@ async function setUpChecked(input: CheckedInput): Promise<RunContext> {
       recreateDeleted: options.recreateDeleted ?? false,
       retryOf: options.retryOf === undefined ? null : resolve(options.retryOf),
       redis: shared?.label ?? null,
-      warnings,
+      warnings: [...source.warnings, ...warnings],
     };
     return { mode, options, source, mapping, compiled, definitions, client, pacer, ledger, files, settings, retryIdentities };
   } catch (error) {
+    scopesAsked.abort();
     ledger?.close();
     await source.close();
     if (files) await releaseReportDir(files);
@@ -296,14 +301,8 @@ async function relatedDefinitions(client: LightfieldClient, mapping: MappingFile
  * rows that `import` cannot send): say so before any write. An empty scope list means full access.
  * The check is a courtesy: when the API cannot answer it, the run goes on.
  */
-async function checkScopes(client: LightfieldClient, needed: string[], signal: AbortSignal | undefined): Promise<void> {
-  let scopes: string[];
-  try {
-    scopes = (await client.validateAuth(signal ? { signal } : {})).data.scopes;
-  } catch {
-    return;
-  }
-  if (!Array.isArray(scopes) || scopes.length === 0) return;
+function checkScopes(scopes: string[] | undefined, needed: string[]): void {
+  if (scopes === undefined || scopes.length === 0) return;
   const missing = needed.filter((scope) => !scopes.includes(scope));
   if (missing.length === 0) return;
   const noUpdate = missing.some((scope) => scope.endsWith(':update')) ? ' (or pass --no-update if no record needs updating)' : '';
@@ -313,6 +312,16 @@ async function checkScopes(client: LightfieldClient, needed: string[], signal: A
       `Use a key with ${missing.length === 1 ? 'it' : 'them'}${noUpdate}.`,
     { subject: 'LIGHTFIELD_API_KEY' },
   );
+}
+
+/** The scopes of the key; undefined when the API does not answer (the check is a courtesy). */
+async function grantedScopes(client: LightfieldClient, signal: AbortSignal): Promise<string[] | undefined> {
+  try {
+    const scopes = (await client.validateAuth({ signal })).data.scopes;
+    return Array.isArray(scopes) ? scopes : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
