@@ -133,6 +133,8 @@ async function readSample(options: MappingInitOptions, encoding: CsvEncoding | u
   try {
     for await (const record of source.records) {
       if (record.error?.code === 'bad_encoding') validUtf8 = false;
+      // Rows of empty cells (`;;;;`, left by spreadsheets) are not data: the import skips them too.
+      if (record.cells.every((cell) => cell.trim() === '')) continue;
       rows.push(record.cells);
       if (rows.length >= limit) break;
     }

@@ -46,7 +46,7 @@ function formatProblems(summary: RunSummary): string[] {
   for (const group of summary.problems.slice(0, PROBLEM_GROUPS_SHOWN)) {
     const where = group.column === '' ? '' : ` in "${group.column}"`;
     const values = group.values.length > 0 ? `: ${group.values.slice(0, 3).map((value) => JSON.stringify(value)).join(', ')}${group.values.length > 3 ? ', …' : ''}` : '';
-    lines.push(`    ${group.count} × ${group.code}${where}${values} (lines ${group.lines.slice(0, 5).join(', ')}${group.lines.length > 5 ? ', …' : ''})`);
+    lines.push(`    ${group.count} × ${group.code}${where}${values} (${group.lines.length === 1 ? 'line' : 'lines'} ${group.lines.slice(0, 5).join(', ')}${group.lines.length > 5 ? ', …' : ''})`);
     if (group.hint !== '') lines.push(`      → ${group.hint}`);
   }
   if (summary.problems.length > PROBLEM_GROUPS_SHOWN) lines.push(`    … and ${summary.problems.length - PROBLEM_GROUPS_SHOWN} more groups`);

@@ -48,6 +48,8 @@ export interface DateReading {
   alsoReadsAs: string | undefined;
   /** Cells that read to an implausible year: likely placeholders for "no date". */
   placeholders: string[];
+  /** Distinct cells the format does not read. */
+  unread: string[];
 }
 
 /** Reads `sample` under every format; `dayFirst` breaks a day/month tie (European exports). */
@@ -82,6 +84,7 @@ export function detectDate(sample: ColumnSample, dayFirst: boolean): DateReading
     share: bestRead / sample.values.length,
     alsoReadsAs: other?.format === undefined ? undefined : writtenForm(other.format, distinct),
     placeholders,
+    unread: distinct.filter((cell) => !best.converter(cell).ok),
   };
 }
 

@@ -62,6 +62,14 @@ export function readField(key: string, definition: FieldDefinition, sample: Colu
     }
     case 'DATETIME': {
       const reading = detectDate(sample, hints.dayFirst);
+      if (reading !== undefined && reading.share < MOST) {
+        const format = reading.format === undefined ? 'ISO 8601' : `the format "${reading.format}"`;
+        const unread = reading.unread.slice(0, 3).map((cell) => quoteText(cell)).join(', ');
+        return {
+          ok: false,
+          reason: `named like ${key} ("${definition.label}"), but only ${Math.round(reading.share * 100)}% of its sampled cells read as dates in ${format} (not ${unread}): map it by hand with that format if the others are mistakes`,
+        };
+      }
       const refused = fits(reading?.share ?? 0, 'dates in a format it knows');
       if (refused !== undefined || reading === undefined) return refused ?? { ok: false, reason: 'no values' };
       const spec: FieldSpec & { column: string } = { column, ...(reading.format === undefined ? {} : { format: reading.format }), timezone: 'UTC' };

@@ -1,8 +1,8 @@
 /**
- * Relationship guesses. Lightfield finds accounts by name or website and members by email, so a
- * relationship is only guessed where the cells can be looked up: an account by a company-like
- * column (by website when it holds domains, since names repeat — two companies called Globex),
- * a member by a column of email addresses.
+ * Relationship guesses. Lightfield finds accounts by name or website and members by email or full
+ * name, so a relationship is only guessed where the cells can be looked up: an account by a
+ * company-like column (by website when it holds domains, since names repeat — two companies called
+ * Globex), a member by a column of email addresses, or else of names.
  */
 import type { RelationshipDefinition } from '../lightfield/types.js';
 import type { LookupSpec } from '../mapping/types.js';
@@ -68,16 +68,23 @@ function guessMember(key: string, definition: RelationshipDefinition, columns: r
   const target: NameTarget = { label: definition.label, names: ownNames(key, definition), synonyms: key === '$owner' ? OWNER_PHRASES : [], ignoredWords: EMAIL_WORDS };
   const named = best(columns, target, () => true);
   if (named === undefined) return undefined;
-  if (shareOf(named.column, isEmail) < MOST || named.column.values.length === 0) {
+  if (named.column.values.length === 0) {
+    return { refused: { column: named.column.name, reason: `named like ${key} ("${definition.label}"), but empty in every sampled row` } };
+  }
+  if (shareOf(named.column, isEmail) >= MOST) {
     return {
-      refused: {
-        column: named.column.name,
-        reason: `named like ${key} ("${definition.label}"), but its cells are not email addresses (${examples(named.column)}): Lightfield finds members by email only`,
-      },
+      guess: { column: named.column, lookup: { object: 'member', by: '$email' }, confidence: confidenceOf(named.score), reason: named.reason, alternative: undefined },
     };
   }
+  // Names can repeat where email addresses do not: a name two members share fails its rows as ambiguous.
   return {
-    guess: { column: named.column, lookup: { object: 'member', by: '$email' }, confidence: confidenceOf(named.score), reason: named.reason, alternative: undefined },
+    guess: {
+      column: named.column,
+      lookup: { object: 'member', by: '$name' },
+      confidence: 'medium',
+      reason: `${named.reason}; its cells are names, not email addresses (${examples(named.column)}): members are found by full name`,
+      alternative: undefined,
+    },
   };
 }
 

@@ -59,7 +59,8 @@ export function suggestMapping(input: MappingInitInput): MappingSuggestion {
   const fields = chooseFields(definitions, columns, identity.sourceId, hints, used, report, nearMisses);
 
   for (const column of columns) {
-    if (!used.has(column.index) && column !== identity.column) report.unmatched.push({ column: column.name, reason: nearMisses.get(column.name) });
+    if (used.has(column.index) || column === identity.column) continue;
+    report.unmatched.push({ column: column.name, reason: column.name === '' ? `column ${column.index + 1} has no name, so it cannot be mapped` : nearMisses.get(column.name) });
   }
   const mapping: MappingFile = {
     object: 'opportunity',

@@ -14,7 +14,7 @@ export const FIELD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   name: ['deal name', 'opportunity name', 'potential name', 'title', 'deal title', 'subject', 'topic', 'opportunity', 'deal', 'bezeichnung', 'titel', 'vorgang', 'verkaufschance'],
   stage: ['deal stage', 'pipeline stage', 'sales stage', 'opportunity stage', 'phase', 'stage name', 'verkaufsphase', 'phase name', 'stufe'],
   amount: ['value', 'deal value', 'deal size', 'size', 'deal amount', 'opportunity amount', 'revenue', 'expected revenue', 'total', 'price', 'betrag', 'wert', 'volumen', 'umsatz', 'summe'],
-  'close date': ['expected close', 'expected close date', 'expected closing date', 'closing date', 'close', 'closed on', 'close on', 'estimated close date', 'est close date', 'target close date', 'abschlussdatum', 'erwarteter abschluss', 'abschluss'],
+  'close date': ['expected close', 'expected close date', 'expected closing date', 'closing date', 'close', 'closed on', 'close on', 'estimated close date', 'est close date', 'target close date', 'abschlussdatum', 'erwarteter abschluss', 'erwartetes abschlussdatum', 'abschluss'],
   probability: ['win probability', 'probability percent', 'chance', 'likelihood', 'wahrscheinlichkeit'],
   priority: ['label', 'deal label', 'rating', 'temperature', 'importance', 'prioritat'],
   tags: ['labels', 'categories', 'keywords', 'schlagworter'],

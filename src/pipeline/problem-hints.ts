@@ -15,9 +15,9 @@ export function problemHints(compiled: CompiledMapping, definitions: Definitions
     const field = compiled.fields.find((candidate) => candidate.source.kind === 'column' && candidate.source.column === column);
     return field === undefined ? undefined : { key: field.key, path: `fields.${field.key}` };
   };
-  const relationshipOf = (column: string): { key: string; object: string } | undefined => {
+  const relationshipOf = (column: string): { key: string; object: string; by: string | undefined } | undefined => {
     const relationship = compiled.relationships.find((candidate) => candidate.source.kind === 'column' && candidate.source.column === column);
-    return relationship === undefined ? undefined : { key: relationship.key, object: relationship.lookup?.object ?? relationship.objectType };
+    return relationship === undefined ? undefined : { key: relationship.key, object: relationship.lookup?.object ?? relationship.objectType, by: relationship.lookup?.by };
   };
   return (group: GroupSample): string => {
     const field = fieldOf(group.column);
@@ -37,7 +37,8 @@ export function problemHints(compiled: CompiledMapping, definitions: Definitions
           return `${count} not found: to create them, add "create": { "$name": "${group.column}" } to relationships.${relationship.key}.lookup (find-or-create), or import them first`;
         }
         if (relationship.object === 'member') {
-          return `${count} match no member: map them in relationships.${relationship.key}.values, e.g. ${JSON.stringify({ [group.values[0] ?? 'jsmith']: 'name@example.com' })}`;
+          const member = relationship.by === '$name' ? 'Jane Doe' : 'name@example.com';
+          return `${count} match no member: map them in relationships.${relationship.key}.values to a member's ${relationship.by === '$name' ? 'full name' : 'email address'} or ID, e.g. ${JSON.stringify({ [group.values[0] ?? 'jsmith']: member })}`;
         }
         return `${count} not found in Lightfield`;
       }
@@ -70,7 +71,13 @@ function dateHint(path: string, group: GroupSample): string {
     const converter = datetimeConverter({ format, timezone: 'UTC', dateOnly: false });
     return group.values.length > 0 && group.values.every((cell) => converter(cell).ok);
   });
-  if (reading.length === 0) return 'no common date format reads these cells: fix them, or give "format" in Luxon tokens';
+  if (reading.length === 0) {
+    const each = group.values.slice(0, 3).map((cell) => {
+      const format = DATE_FORMATS.find((candidate) => candidate !== undefined && datetimeConverter({ format: candidate, timezone: 'UTC', dateOnly: false })(cell).ok);
+      return `${JSON.stringify(cell)} ${format === undefined ? 'is not a date in any common format' : `reads as "${format}"`}`;
+    });
+    return `no one date format reads all these cells (${each.join('; ')}): fix them in the file, or give "format" in Luxon tokens`;
+  }
   if (reading.length === 1) return `set "format": "${reading[0]}" in ${path}`;
   return `these formats read every failing cell: ${reading.map((format) => `"${format}"`).join(', ')}; set the right one as "format" in ${path}`;
 }

@@ -59,8 +59,9 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
   const stream = openRecordStream(file, { path, encoding, bomLength, parser: { delimiter, recordDelimiters, stopAfterBytes: runawayBytes } });
   const lines = new LineTracker();
   let header: string[];
+  let warning: string | undefined;
   try {
-    header = options.columns === undefined ? await readHeader(stream.rows, path, runawayBytes, lines) : [...options.columns];
+    ({ header, warning } = options.columns === undefined ? await readHeader(stream.rows, path, runawayBytes, lines) : { header: [...options.columns], warning: undefined });
   } catch (error) {
     await stream.close();
     throw error;
@@ -76,6 +77,7 @@ export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
   });
   return {
     header,
+    warnings: warning === undefined ? [] : [warning],
     delimiter,
     encoding,
     size: file.size,
@@ -142,7 +144,7 @@ async function readHeader(
   path: string,
   maxRecordBytes: number,
   lines: LineTracker,
-): Promise<string[]> {
+): Promise<{ header: string[]; warning: string | undefined }> {
   let first: IteratorResult<ParserOutput>;
   try {
     first = await rows.next();
@@ -155,8 +157,7 @@ async function readHeader(
   if (isParseFailure(first.value)) throw headerParseError(first.value.failure, path, maxRecordBytes);
   const { record: header, raw, emptyLines }: ParsedRow = first.value;
   lines.locate(raw, emptyLines);
-  checkHeader(header, path);
-  return header;
+  return { header, warning: checkHeader(header, path) };
 }
 
 function headerParseError(error: unknown, path: string, maxRecordBytes: number): ImportError {

@@ -1,8 +1,10 @@
 /**
  * Checks that a header can name the columns: no NUL bytes (the sign of a binary or UTF-16 file
- * read as text), no empty names and no name twice. Names are compared trimmed, because the
- * mapping matches column names trimmed. A first line that looks like data (a file without a
- * header line) gets a hint towards the mapping's `columns`.
+ * read as text), at least one name and no name twice. Names are compared trimmed, because the
+ * mapping matches column names trimmed. A column without a name (a header ending in a delimiter,
+ * as many spreadsheet exports write it, or a spreadsheet's unnamed index column) cannot be mapped:
+ * the run goes on and says so. A first line that looks like data (a file without a header line)
+ * gets a hint towards the mapping's `columns`.
  */
 import { ImportError } from '../errors.js';
 import { quoteText } from '../quote-text.js';
@@ -15,8 +17,11 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Cells quoted as examples in the hint. */
 const EXAMPLES_SHOWN = 3;
 
-/** Throws a `csv_header` {@link ImportError} naming every problem of the header of `path`. */
-export function checkHeader(header: readonly string[], path: string): void {
+/**
+ * Throws a `csv_header` {@link ImportError} naming every problem of the header of `path`; returns
+ * a warning when some columns have no name.
+ */
+export function checkHeader(header: readonly string[], path: string): string | undefined {
   if (header.some((name) => name.includes('\0'))) {
     throw new ImportError(
       'csv_header',
@@ -39,9 +44,8 @@ export function checkHeader(header: readonly string[], path: string): void {
     if (positions === undefined) positionsByName.set(trimmed, [index + 1]);
     else positions.push(index + 1);
   });
-  if (unnamed.length > 0) {
-    problems.push(`${plural(unnamed.length, 'column', 'columns')} ${listPositions(unnamed)} ${unnamed.length === 1 ? 'has' : 'have'} no name`);
-  }
+  const noName = `${plural(unnamed.length, 'column', 'columns')} ${listPositions(unnamed)} ${unnamed.length === 1 ? 'has' : 'have'} no name`;
+  if (unnamed.length === header.length) problems.push('no column has a name');
   for (const [name, positions] of positionsByName) {
     if (positions.length > 1) {
       problems.push(`the column ${quoteText(name)} appears ${positions.length} times (columns ${listPositions(positions)})`);
@@ -55,6 +59,8 @@ export function checkHeader(header: readonly string[], path: string): void {
       { subject: path },
     );
   }
+  if (unnamed.length === 0) return undefined;
+  return `${path}: ${noName}, so ${unnamed.length === 1 ? 'its' : 'their'} cells are not imported (give ${unnamed.length === 1 ? 'it' : 'them'} a name in the header to map ${unnamed.length === 1 ? 'it' : 'them'})`;
 }
 
 /**

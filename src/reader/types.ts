@@ -38,6 +38,8 @@ export interface CsvRecord {
 export interface CsvSource {
   /** The header cells, trimmed of a BOM. */
   header: string[];
+  /** What the reader noticed that does not stop a run (columns without a name). */
+  warnings: string[];
   /** The delimiter in use (given or detected). */
   delimiter: string;
   /** The encoding in use. */

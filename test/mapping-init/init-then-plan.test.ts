@@ -65,7 +65,15 @@ describe('mapping init, then plan', () => {
     [
       'fixtures/init/vtiger-potentials.csv',
       0,
-      { 'fields.$name': 'Potential Name', 'fields.$stage': 'Sales Stage', 'fields.amount': 'Amount', 'fields.closeDate': 'Expected Close Date', 'relationships.$account': 'Organization Name', 'identity[0]': 'Potential No' },
+      {
+        'fields.$name': 'Potential Name',
+        'fields.$stage': 'Sales Stage',
+        'fields.amount': 'Amount',
+        'fields.closeDate': 'Expected Close Date',
+        'relationships.$account': 'Organization Name',
+        'relationships.$owner': 'Assigned To',
+        'identity[0]': 'Potential No',
+      },
     ],
     [
       'fixtures/init/spreadsheet-pipeline.csv',
@@ -105,8 +113,35 @@ describe('mapping init, then plan', () => {
   test('the report names what it could not match and why', async () => {
     const text = mappingInitText(await init('fixtures/init/vtiger-potentials.csv'), 'vtiger-potentials.csv');
     expect(text).toContain('Not matched (the mapping does not read these columns):');
-    expect(text).toMatch(/"Assigned To" +named like \$owner \("Owner"\), but its cells are not email addresses \("Ada Lovelace"/);
+    expect(text).toMatch(/relationships\.\$owner +← "Assigned To" +medium +.*its cells are names, not email addresses \("Ada Lovelace"/);
+    expect(text).toContain('lookup member by $name');
     expect(text).toMatch(/"Created Time" +no field or relationship has a similar name/);
+  });
+
+  test('a German Pipedrive export (a header ending in ";", a row of empty cells at the end, owners by name): init reads past all three and plan runs', async () => {
+    const csv = 'fixtures/init/pipedrive-export-de.csv';
+    const result = await init(csv);
+    const suggested = columnsRead(result.mapping);
+    const expected = { 'identity[0]': 'Deal - ID', 'fields.$name': 'Deal - Titel', 'fields.$stage': 'Deal - Phase', 'fields.amount': 'Deal - Wert', 'relationships.$account': 'Deal - Organisation', 'relationships.$owner': 'Deal - Besitzer' };
+    for (const [path, column] of Object.entries(expected)) expect({ path, column: suggested.get(path) }).toEqual({ path, column });
+    expect(result.report.rowsSampled).toBe(10);
+    const text = mappingInitText(result, 'pipedrive-export-de.csv');
+    expect(text).toMatch(/"" +column 11 has no name, so it cannot be mapped/);
+    // Two of its nine dates are not in the format the others share: it says which, rather than "not dates".
+    expect(text).toContain('but only 78% of its sampled cells read as dates in the format "d.M.yyyy" (not "2026-12-20", "30.02.2027")');
+
+    const summary = await runPlan({
+      csvPath: root(csv),
+      mappingPath: result.path,
+      outDir: context.workspace.path('pipedrive-plan'),
+      statePath: context.workspace.path('state.db'),
+      baseUrl: context.emulator.url,
+      apiKey: API_KEY,
+    });
+    // Rows with accounts missing from the org, an ambiguous "Globex" and an unknown owner fail on purpose.
+    expect(summary.exitCode).toBe(1);
+    expect(summary.rowsRead).toBe(10);
+    expect(summary.settings.warnings).toEqual([expect.stringContaining('column 11 has no name, so its cells are not imported')]);
   });
 
   test('the written file points editors at the schema and is the mapping returned', async () => {

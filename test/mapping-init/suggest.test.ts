@@ -75,7 +75,7 @@ describe('a name that fits is not enough: the cells must fit too', () => {
   test.each<[string, string[], string]>([
     ['Amount', ['lots', 'a few', 'none'], 'named like amount ("Amount"), but its cells are not numbers ("lots", "a few", "none")'],
     ['Close Date', ['soon', 'later', 'never'], 'named like closeDate ("Close Date"), but its cells are not dates in a format it knows'],
-    ['Assigned To', ['Ada Lovelace', 'Grace Hopper'], 'named like $owner ("Owner"), but its cells are not email addresses ("Ada Lovelace", "Grace Hopper"): Lightfield finds members by email only'],
+    ['Assigned To', ['', ''], 'named like $owner ("Owner"), but empty in every sampled row'],
     ['Is Renewal', ['maybe', 'perhaps'], 'named like isRenewal ("Is Renewal"), but it is unclear which cells mean true: "maybe", "perhaps"'],
   ])('%j with %j is not mapped, and the report says why', (column, cells, reason) => {
     const suggestion = suggest({ [column]: cells });
@@ -205,6 +205,14 @@ describe('relationships', () => {
       column: 'Deal owner email',
       lookup: { object: 'member', by: '$email' },
     });
+  });
+
+  test('the owner by full name, when the cells are names: with medium confidence, since names can repeat', () => {
+    const suggestion = suggest({ 'Assigned To': ['Ada Lovelace', 'grace hopper', 'Ada Lovelace'] });
+    expect(suggestion.mapping.relationships?.['$owner']).toEqual({ column: 'Assigned To', lookup: { object: 'member', by: '$name' } });
+    expect(suggestion.report.matches).toContainEqual(
+      expect.objectContaining({ target: 'relationships.$owner', column: 'Assigned To', confidence: 'medium', reason: expect.stringContaining('members are found by full name') }),
+    );
   });
 
   test('without a company column, $account gets a placeholder that fails every lookup and the report says so', () => {

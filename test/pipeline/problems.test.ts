@@ -119,6 +119,25 @@ describe('grouped problems', () => {
     expect(second.problems.some((group) => group.code === 'unknown_option')).toBe(false);
   });
 
+  test('owners looked up by full name: the hint asks for a name, and a pasted name makes the row plan', async () => {
+    const byName = { ...MAPPING, relationships: { ...MAPPING.relationships, $owner: { column: 'Owner', lookup: { object: 'member', by: '$name' } } } };
+    const rows = [row(1, { Owner: 'Ada Lovelace' }), row(2, { Owner: 'unbekannt' })];
+    const first = await runPlan({ ...options(byName, 'by-name'), csvPath: context.workspace.write('owners.csv', csvText([HEADER, ...rows])) });
+    const hint = first.problems.find((group) => group.code === 'lookup_not_found')!.hint;
+    expect(hint).toContain("to a member's full name or ID, e.g. {\"unbekannt\":\"Jane Doe\"}");
+
+    const fixed = { ...byName, relationships: { ...byName.relationships, $owner: { ...byName.relationships.$owner, values: { unbekannt: 'Grace Hopper' } } } };
+    const second = await runPlan({ ...options(fixed, 'by-name-fixed'), csvPath: context.workspace.path('owners.csv') });
+    expect(second.counts).toMatchObject({ would_create: 2, failed: 0, invalid: 0 });
+  });
+
+  test('dates no one format reads: the hint says how each cell reads', async () => {
+    const rows = [row(1, { 'Close Date': '2026-12-20' }), row(2, { 'Close Date': '30.02.2027' })];
+    const summary = await runPlan({ ...options(MAPPING, 'dates'), csvPath: context.workspace.write('dates.csv', csvText([HEADER, ...rows])) });
+    const hint = summary.problems.find((group) => group.code === 'bad_date')!.hint;
+    expect(hint).toContain('"2026-12-20" reads as "yyyy-MM-dd"; "30.02.2027" is not a date in any common format');
+  });
+
   test('a cell changed by "round" is never silent: the row says so in its changes column', async () => {
     const rounding = { ...MAPPING, fields: { ...MAPPING.fields, amount: { column: 'Amount', round: 2 } } };
     const summary = await runPlan(options(rounding, 'plan-round'));

@@ -405,3 +405,23 @@ describe('openCsv() - a file without a header line', () => {
     expect(result.records).toEqual([]);
   });
 });
+
+describe('openCsv() - columns without a name', () => {
+  test('a header ending in a delimiter, as spreadsheet exports write it: the rows read, and a warning names the column', async () => {
+    const path = files.write('Name;Amount;\r\nAcme;12,50;\r\nBeta;3;\r\n');
+    const result = await readAll({ path });
+    expect(result.source.header).toEqual(['Name', 'Amount', '']);
+    expect(result.records.map(summarize)).toEqual([
+      [2, ['Acme', '12,50', '']],
+      [3, ['Beta', '3', '']],
+    ]);
+    expect(result.source.warnings).toEqual([`${path}: column 3 has no name, so its cells are not imported (give it a name in the header to map it)`]);
+  });
+
+  test('an unnamed index column and a header with every name: only the first warns', async () => {
+    const unnamed = await readAll({ path: files.write(',Name,,Amount\n0,Acme,x,1\n') });
+    expect(unnamed.source.warnings).toEqual([expect.stringContaining('columns 1 and 3 have no name, so their cells are not imported')]);
+    const named = await readAll({ path: files.write('Name,Amount\nAcme,1\n') });
+    expect(named.source.warnings).toEqual([]);
+  });
+});
