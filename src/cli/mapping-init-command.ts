@@ -11,7 +11,7 @@ import { LightfieldClient } from '../lightfield/client.js';
 import { compileMapping, parseMapping, type MappingFile } from '../mapping/index.js';
 import { suggestMapping, type InitReport } from '../mapping-init/index.js';
 import { fetchDefinitions } from '../pipeline/setup.js';
-import { openCsv, type CsvEncoding, type CsvSource } from '../reader/index.js';
+import { isBlankRecord, openCsv, type CsvEncoding, type CsvSource } from '../reader/index.js';
 import type { MappingInitArguments } from './commands.js';
 import { printMappingInit } from './print-mapping-init.js';
 
@@ -133,8 +133,8 @@ async function readSample(options: MappingInitOptions, encoding: CsvEncoding | u
   try {
     for await (const record of source.records) {
       if (record.error?.code === 'bad_encoding') validUtf8 = false;
-      // Rows of empty cells (`;;;;`, left by spreadsheets) are not data: the import skips them too.
-      if (record.cells.every((cell) => cell.trim() === '')) continue;
+      // Not data, here as in the import.
+      if (isBlankRecord(record)) continue;
       rows.push(record.cells);
       if (rows.length >= limit) break;
     }

@@ -62,7 +62,8 @@ export function readField(key: string, definition: FieldDefinition, sample: Colu
     }
     case 'DATETIME': {
       const reading = detectDate(sample, hints.dayFirst);
-      if (reading !== undefined && reading.share < MOST) {
+      if (reading === undefined) return fits(0, 'dates in a format it knows')!;
+      if (reading.share < MOST) {
         const format = reading.format === undefined ? 'ISO 8601' : `the format "${reading.format}"`;
         const unread = reading.unread.slice(0, 3).map((cell) => quoteText(cell)).join(', ');
         return {
@@ -70,8 +71,6 @@ export function readField(key: string, definition: FieldDefinition, sample: Colu
           reason: `named like ${key} ("${definition.label}"), but only ${Math.round(reading.share * 100)}% of its sampled cells read as dates in ${format} (not ${unread}): map it by hand with that format if the others are mistakes`,
         };
       }
-      const refused = fits(reading?.share ?? 0, 'dates in a format it knows');
-      if (refused !== undefined || reading === undefined) return refused ?? { ok: false, reason: 'no values' };
       const spec: FieldSpec & { column: string } = { column, ...(reading.format === undefined ? {} : { format: reading.format }), timezone: 'UTC' };
       const toCheck = [`${path}.timezone: dates without an offset are read as UTC; set the zone the export was written in (e.g. "Europe/Berlin")`];
       if (reading.alsoReadsAs !== undefined) {

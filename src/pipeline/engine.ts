@@ -12,7 +12,7 @@ import { Progress } from '../log/progress.js';
 import { combined, LookupResolver, type RowResolution } from '../lookup/resolver.js';
 import { unescapeFormula } from '../report/escape.js';
 import { identityOf } from '../mapping/index.js';
-import type { CsvRecord } from '../reader/types.js';
+import { isBlankRecord, type CsvRecord } from '../reader/index.js';
 import { leftoverExtraCells, readBackColumns, reportCellsOf, type ReadBackColumns } from '../report/read-back.js';
 import { isFailedReport, ReportWriter } from '../report/report-writer.js';
 import type { RowOutcome } from '../report/row-outcome.js';
@@ -141,8 +141,7 @@ export class Engine {
     try {
       for await (const record of untilChanged(source.records, (change) => this.#sourceChanged(change))) {
         if (options.limit !== undefined && this.#rowsRead >= options.limit) break;
-        // Spreadsheets leave rows of empty cells (`;;;;`) at the end of exports: not data rows.
-        if (isBlank(record.cells)) {
+        if (isBlankRecord(record)) {
           this.#blankRows += 1;
           continue;
         }
@@ -310,10 +309,6 @@ async function withLookupProblems(row: InvalidRowWithLookups, resolver: LookupRe
 /** The ledger cannot be read or written (disk full, I/O error). */
 function isStorageError(error: unknown): boolean {
   return error instanceof ImportError && (error.code === 'state_unwritable' || error.code === 'state_damaged');
-}
-
-function isBlank(cells: readonly string[]): boolean {
-  return cells.every((cell) => cell.trim() === '');
 }
 
 /** The records until the file changes under the reader: then `onChange`, and no more records. */

@@ -22,8 +22,6 @@ export interface PlanContext {
 }
 
 export async function planRow(row: ReadyRow, context: PlanContext): Promise<RowOutcome> {
-  const settled = settledWithoutRequest(row);
-  if (settled) return settled;
   if (row.action.kind === 'match') return planMatch(row, context);
   return plannedRow(row, context, await context.resolver.resolveAll(lookedUp(row)));
 }
@@ -60,7 +58,7 @@ function lookedUp(row: ReadyRow): ReadyRow['relationships'] {
   return {};
 }
 
-/** What the import would do with the row, its lookups resolved. */
+/** What the import would do with the row, its lookups resolved (none for a row that needs no request). */
 function plannedRow(row: ReadyRow, context: PlanContext, resolved: RowResolution): RowOutcome {
   const settled = settledWithoutRequest(row);
   if (settled) return settled;

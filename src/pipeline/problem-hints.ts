@@ -37,8 +37,8 @@ export function problemHints(compiled: CompiledMapping, definitions: Definitions
           return `${count} not found: to create them, add "create": { "$name": "${group.column}" } to relationships.${relationship.key}.lookup (find-or-create), or import them first`;
         }
         if (relationship.object === 'member') {
-          const member = relationship.by === '$name' ? 'Jane Doe' : 'name@example.com';
-          return `${count} match no member: map them in relationships.${relationship.key}.values to a member's ${relationship.by === '$name' ? 'full name' : 'email address'} or ID, e.g. ${JSON.stringify({ [group.values[0] ?? 'jsmith']: member })}`;
+          const [what, example] = relationship.by === '$name' ? ['full name', 'Jane Doe'] : ['email address', 'name@example.com'];
+          return `${count} match no member: map them in relationships.${relationship.key}.values to a member's ${what} or ID, e.g. ${JSON.stringify({ [group.values[0] ?? 'jsmith']: example })}`;
         }
         return `${count} not found in Lightfield`;
       }
@@ -65,15 +65,16 @@ function valuesHint(key: string, path: string, group: GroupSample, definitions: 
   return `add to ${path}: "values": ${JSON.stringify(values)}`;
 }
 
-/** The formats that read every failing cell. */
+/** The formats that read every failing cell; when none does, how each cell reads. */
 function dateHint(path: string, group: GroupSample): string {
-  const reading = DATE_FORMATS.filter((format): format is string => format !== undefined).filter((format) => {
-    const converter = datetimeConverter({ format, timezone: 'UTC', dateOnly: false });
-    return group.values.length > 0 && group.values.every((cell) => converter(cell).ok);
-  });
+  const formats = DATE_FORMATS.filter((format): format is string => format !== undefined).map((format) => ({
+    format,
+    reads: datetimeConverter({ format, timezone: 'UTC', dateOnly: false }),
+  }));
+  const reading = formats.filter(({ reads }) => group.values.length > 0 && group.values.every((cell) => reads(cell).ok)).map(({ format }) => format);
   if (reading.length === 0) {
     const each = group.values.slice(0, 3).map((cell) => {
-      const format = DATE_FORMATS.find((candidate) => candidate !== undefined && datetimeConverter({ format: candidate, timezone: 'UTC', dateOnly: false })(cell).ok);
+      const format = formats.find(({ reads }) => reads(cell).ok)?.format;
       return `${JSON.stringify(cell)} ${format === undefined ? 'is not a date in any common format' : `reads as "${format}"`}`;
     });
     return `no one date format reads all these cells (${each.join('; ')}): fix them in the file, or give "format" in Luxon tokens`;

@@ -32,6 +32,11 @@ const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
  */
 const RUNAWAY_FACTOR = 2;
 
+/** A record of empty cells only (`;;;;`): spreadsheets leave such rows at the end of exports; they are not data. */
+export function isBlankRecord(record: CsvRecord): boolean {
+  return record.cells.every((cell) => cell.trim() === '');
+}
+
 /** Opens a CSV file, reads its header and returns its records as a lazy stream. */
 export async function openCsv(options: CsvReaderOptions): Promise<CsvSource> {
   const { path } = options;
